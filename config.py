@@ -1,0 +1,97 @@
+"""Settings: one table of defaults, each overridden by a TRACKER_<NAME> environment variable.
+
+Only the entry points (tracker.create_app, the CLI, app.py and migrations/env.py) read this
+module; everything below them receives values as arguments. The README lists every setting.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting with its default; the environment variable is TRACKER_ + the upper-cased name."""
+
+    # Storage
+    database_url: str = f"sqlite:///{INSTANCE / 'tracker.sqlite'}"
+    secret_key: str = ""  # empty: generated once and kept in instance/secret_key
+    # Processes
+    scheduler: bool = True
+    tick_seconds: int = 5
+    host: str = "127.0.0.1"
+    port: int = 5000
+    base_url: str = "http://127.0.0.1:5000"
+    # Checking
+    check_interval: int = 3600
+    batch_size: int = 50
+    lease_seconds: int = 300
+    host_delay: float = 1.0
+    allow_private_networks: bool = False
+    max_body_bytes: int = 10 * 1024 * 1024
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    fetch_deadline: float = 60.0
+    user_agent: str = "ArticleRevisionTracker/0.1 (+https://github.com/article-revision-tracker)"
+    # Web
+    public_read: bool = True
+
+
+DEFAULTS: dict[str, Any] = {field.name: field.default for field in fields(Settings)}
+TRUE_WORDS = frozenset({"1", "true", "on", "yes"})
+FALSE_WORDS = frozenset({"0", "false", "off", "no"})
+
+
+class SettingError(ValueError):
+    """A TRACKER_* variable holds a value its setting cannot take."""
+
+
+def load(environ: Mapping[str, str] = os.environ, **overrides: Any) -> Settings:
+    """Return the defaults overridden by TRACKER_<NAME> variables (parsed by type), then by overrides."""
+    values: dict[str, Any] = {
+        name: parse(name, environ[env_name(name)], type(default))
+        for name, default in DEFAULTS.items()
+        if env_name(name) in environ
+    }
+    return replace(Settings(), **values, **overrides)
+
+
+def env_name(name: str) -> str:
+    return f"TRACKER_{name.upper()}"
+
+
+def parse(name: str, raw: str, kind: type) -> object:
+    """Return the raw text of a setting as a value of `kind`; raise SettingError naming the variable."""
+    text = raw.strip()
+    if kind is bool:
+        if text.lower() in TRUE_WORDS:
+            return True
+        if text.lower() in FALSE_WORDS:
+            return False
+        raise SettingError(f"{env_name(name)}={raw!r}: write 1/0, true/false, on/off or yes/no")
+    if kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            raise SettingError(f"{env_name(name)}={raw!r}: expected a number") from None
+    return raw
+
+
+def secret_key(settings: Settings, instance: Path = INSTANCE) -> str:
+    """Return the configured secret key, else the one kept in instance/secret_key (made on first use)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

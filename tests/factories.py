@@ -1,0 +1,73 @@
+"""Plain functions that build test data with sensible defaults."""
+
+from __future__ import annotations
+
+import html
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tracker.runtime import Runtime
+from tracker.services import accounts
+
+FILLER = (
+    "The council met on Tuesday evening to discuss the proposal, which has divided residents for months. "
+    "Supporters say the plan would bring jobs and new housing to the area, while critics warn about traffic."
+)
+
+
+def article_page(title: str, paragraphs: list[str], *, extra_head: str = "", sidebar: str = "") -> str:
+    """Return a realistic article page: head, navigation, the article, a sidebar and a footer."""
+    body = "\n".join(f"<p>{html.escape(text)}</p>" for text in paragraphs)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} | The Daily Test</title>
+<meta property="og:title" content="{html.escape(title)}">{extra_head}</head>
+<body><header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav></header>
+<main><article><h1>{html.escape(title)}</h1><div class="byline">By Jane Reporter</div>
+{body}
+</article><aside>{sidebar}</aside></main>
+<footer><p>&copy; The Daily Test</p></footer></body></html>"""
+
+
+def story(count: int = 4) -> list[str]:
+    """Return `count` distinct, article-like paragraphs."""
+    return [f"Paragraph {n + 1}. {FILLER}" for n in range(count)]
+
+
+def command_env(database: Path, **settings: str) -> dict[str, str]:
+    """Return an environment for our commands in a subprocess, on a SQLite file that may not exist yet."""
+    return {
+        **os.environ,  # conftest has removed the developer's own TRACKER_* variables
+        "TRACKER_DATABASE_URL": f"sqlite:///{database}",
+        "TRACKER_SECRET_KEY": "test",
+        "TRACKER_ALLOW_PRIVATE_NETWORKS": "on",
+        **{f"TRACKER_{name.upper()}": value for name, value in settings.items()},
+    }
+
+
+def make_token(runtime: Runtime, username: str = "alice", *, admin: bool = False) -> str:
+    """Create the user if needed and return a new API token for them."""
+    now = datetime.now(UTC)
+    with runtime.sessions.begin() as session:
+        user = accounts.ensure_user(session, username, is_admin=admin, now=now)
+        return accounts.create_token(session, user, name="test", now=now)
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def add_article(client: FlaskClient, token: str, url: str, **fields: Any) -> dict[str, Any]:
+    """Track url through the API and return the article JSON."""
+    response = client.post("/api/v1/articles", json={"url": url, **fields}, headers=auth(token))
+    assert response.status_code in (200, 201), response.get_json()
+    return response.get_json()
+
+
+def check_now(client: FlaskClient, token: str, article_id: int) -> dict[str, Any]:
+    response = client.post(f"/api/v1/articles/{article_id}/check", headers=auth(token))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()

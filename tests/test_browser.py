@@ -1,0 +1,172 @@
+"""The pages people use, in a real headless Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.factories import article_page, story
+from tests.pageserver import PageServer
+from tracker.runtime import Runtime
+from tracker.services import articles
+from tracker.services.checks import check_article
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"
+    ),
+]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Browser tests look at pages, not storage: SQLite is enough (storage is tested on both)."""
+    import shutil
+
+    path = tmp_path / "browser.sqlite"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser, tmp_path: Path) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    tab.screenshot(path=str(tmp_path / "last.png"), full_page=True)
+    context.close()
+
+
+def seed_versions(runtime: Runtime, site: PageServer, pages: list[str]) -> int:
+    """Track one URL and check it once per page served; return the article id."""
+    now = datetime.now(UTC)
+    with runtime.sessions.begin() as session:
+        article_id = articles.add_article(session, site.url("/a"), user_id=None, allow_private=True, now=now)[
+            0
+        ].id
+    for html in pages:
+        site.serve("/a", html)
+        check_article(
+            runtime.sessions,
+            article_id,
+            fetch=runtime.fetch,
+            clock=lambda: datetime.now(UTC),
+            policy=runtime.policy,
+        )
+    return article_id
+
+
+def make_admin(page, live: str) -> None:
+    page.goto(f"{live}/")
+    page.fill("#username", "admin")
+    page.fill("#password", "correct horse")
+    page.fill("#confirm", "correct horse")
+    page.click("text=Create the administrator")
+
+
+def test_muo_diff_shows_the_three_inserted_paragraphs_and_nothing_else(
+    page, live, runtime, site, muo, tmp_path
+):
+    make_admin(page, live)
+    article_id = seed_versions(runtime, site, [muo["v1"], muo["v1-noise"], muo["v2"]])
+
+    page.goto(f"{live}/articles/{article_id}/diff?from=1&to=2")
+
+    inserted = page.locator("table.diff ins").all_inner_texts()
+    assert [text.split(" ")[0] for text in inserted] == ["Updated", "An", "There"]
+    assert page.locator("table.diff del").count() == 0
+    assert page.locator("table.diff td.gap").count() == 3  # the left column is empty beside each insert
+    page.screenshot(path=str(tmp_path / "muo-diff.png"), full_page=True)
+
+
+def test_inline_view_is_one_click_away(page, live, runtime, site, muo):
+    make_admin(page, live)
+    article_id = seed_versions(runtime, site, [muo["v1"], muo["v2"]])
+    page.goto(f"{live}/articles/{article_id}/diff?from=1&to=2")
+    page.click("text=Inline")
+    assert "view=inline" in page.url
+    assert page.locator(".diff.inline ins").count() == 3
+
+
+def test_a_newcomer_sets_up_adds_an_article_and_sees_its_first_version(page, live, site):
+    url = site.serve("/story", article_page("Budget approved", story()))
+    make_admin(page, live)
+    page.fill("input[name=url]", url)
+    page.click("button:has-text('Track')")
+    page.click("button:has-text('Check now')")
+    assert "first version (1) is stored" in page.inner_text("main")
+    page.click("text=Version 1")
+    assert page.inner_text("article.reading h1") == "Budget approved"
+
+
+def test_hostile_article_text_is_shown_as_text_and_runs_nothing(page, live, runtime, site):
+    hostile = [
+        "&lt;script&gt;window.__pwned = 1&lt;/script&gt; appeared in the text the attackers posted on Monday.",
+        "&lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt; was also in the comment section that week.",
+        '<a href="javascript:window.__pwned=3">A link</a> that points at javascript was in the article as well.',
+    ]
+    make_admin(page, live)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    article_id = seed_versions(
+        runtime,
+        site,
+        [
+            article_page("Story", story()),
+            article_page("Story", story()).replace(
+                "</article>", "".join(f"<p>{text}</p>" for text in hostile) + "</article>"
+            ),
+        ],
+    )
+    for path in (f"/articles/{article_id}/diff?from=1&to=2", f"/articles/{article_id}/versions/2"):
+        page.goto(f"{live}{path}")
+        assert "<script>window.__pwned = 1</script>" in page.inner_text("main")
+        assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+
+
+def test_the_phone_layout_has_no_horizontal_scroll(browser, live, runtime, site, muo, tmp_path):
+    article_id = seed_versions(runtime, site, [muo["v1"], muo["v2"]])
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    phone = context.new_page()
+    make_admin(phone, live)
+    for path in ("/", f"/articles/{article_id}", f"/articles/{article_id}/diff?from=1&to=2"):
+        phone.goto(f"{live}{path}")
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    phone.screenshot(path=str(tmp_path / "phone-diff.png"), full_page=True)
+    context.close()

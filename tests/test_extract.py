@@ -1,0 +1,62 @@
+"""Extraction: title, byline, dates and the body's blocks in reading order, from the page alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import FILLER, article_page, story
+from tracker.errors import ExtractError
+from tracker.extract import extract_article
+
+
+def test_muo_example_extracts_title_byline_dates_and_blocks(muo):
+    article = extract_article(muo["v1"])
+    assert article.title == "Parler Sues Amazon Again, This Time Alleging Defamation and Breach of Contract"
+    assert article.byline == "MUO Staff"
+    assert article.published_at == "2021-03-03T17:00:00Z"
+    assert article.canonical_url == "https://www.makeuseof.com/parler-sues-amazon-defamation/"
+    assert article.paragraphs[0].startswith("Parler has dropped its previous lawsuit")
+    assert article.title not in article.paragraphs  # the headline is the title, never a paragraph
+    assert "Parler Seeks Revenge Against Amazon" in article.paragraphs  # a heading is its own block
+    assert any(
+        text.startswith("The true reason why AWS") for text in article.paragraphs
+    )  # blockquote paragraph
+    assert not any("Trending" in text or "minutes ago" in text for text in article.paragraphs)
+
+
+def test_sidebar_and_navigation_never_reach_the_body():
+    html = article_page(
+        "Title", story(), sidebar="<h3>Most read</h3><ul><li><a href='/x'>Other story</a></li></ul>"
+    )
+    article = extract_article(html)
+    assert article.paragraphs == tuple(story())
+
+
+def test_list_items_are_separate_blocks():
+    html = article_page("Title", story(3)).replace(
+        "</article>", f"<ul><li>First point: {FILLER}</li><li>Second point: {FILLER}</li></ul></article>"
+    )
+    blocks = extract_article(html).paragraphs
+    assert blocks[-2].startswith("First point:") and blocks[-1].startswith("Second point:")
+
+
+def test_modified_date_comes_from_meta_or_json_ld():
+    meta = '<meta property="article:modified_time" content="2021-03-05T09:00:00Z">'
+    assert extract_article(article_page("T", story(), extra_head=meta)).modified_at == "2021-03-05T09:00:00Z"
+    json_ld = '<script type="application/ld+json">{"@graph": [{"dateModified": "2021-03-06"}]}</script>'
+    assert extract_article(article_page("T", story(), extra_head=json_ld)).modified_at == "2021-03-06"
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "<html><body></body></html>", "<html><body><nav>Home</nav></body></html>", "\x00\x00\x00", "<<<>>>"],
+)
+def test_pages_without_article_text_are_no_article(html: str):
+    with pytest.raises(ExtractError) as caught:
+        extract_article(html)
+    assert caught.value.code == "no_article"
+
+
+def test_extraction_is_pure_the_same_page_gives_the_same_result():
+    html = article_page("Title", story())
+    assert extract_article(html) == extract_article(html)

@@ -1,0 +1,105 @@
+"""Each change label, with a case where it applies and one where it must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.diff import EMPTY, ArticleText, diff_articles
+from tracker.labels import VersionFacts, change_labels, summary_line
+
+BASE = (
+    "The council approved the budget on Tuesday after a long debate.",
+    "The plan includes 3 million dollars for road repairs across the district.",
+    "Residents will be able to comment until the end of the month.",
+)
+FACTS = VersionFacts(old_exists=True)
+
+
+def labels_for(new_paragraphs, *, title="Budget approved", byline="Jane Reporter", facts=FACTS, old=BASE):
+    old_text = ArticleText("Budget approved", "Jane Reporter", tuple(old))
+    return change_labels(diff_articles(old_text, ArticleText(title, byline, tuple(new_paragraphs))), facts)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Updated on March 5 to add a statement given to MUO by an AWS spokesperson.",
+        "Update: the vote was delayed.",
+        "UPDATE (3 p.m.): officials confirmed the figure.",
+        "Editor's note: this story has been updated.",
+        "Clarification: an earlier version misnamed the district.",
+        "Correction: the budget is 3 million, not 4.",
+        "This article has been updated with a response from the council.",
+        "Aktualisiert: Die Abstimmung wurde verschoben.",
+        "Mise à jour : le vote a été reporté.",
+    ],
+)
+def test_update_note_added(note):
+    assert "update_note_added" in labels_for([note, *BASE])
+
+
+def test_a_paragraph_merely_starting_with_updated_figures_is_not_a_note():
+    assert "update_note_added" not in labels_for(
+        [*BASE, "Updated figures from the treasury were not available."]
+    )
+
+
+def test_correction_added_only_for_corrections():
+    assert "correction_added" in labels_for([*BASE, "Correction: an earlier version misstated the amount."])
+    assert "correction_added" not in labels_for([*BASE, "Update: the vote was delayed to Friday."])
+
+
+def test_headline_and_byline_changes():
+    labels = labels_for(BASE, title="Budget approved after all-night debate", byline="John Editor")
+    assert {"headline_changed", "byline_changed"} <= set(labels)
+    assert not {"headline_changed", "byline_changed"} & set(labels_for([*BASE, "Update: more to come."]))
+
+
+def test_quote_added_by_quotation_marks_or_a_speech_introduction():
+    quoted = [*BASE, "“We are proud of this budget and what it will do for the district,” the mayor said."]
+    introduced = [
+        *BASE,
+        "A council spokesperson told the Daily Test:",
+        "There is no merit to these claims at all.",
+    ]
+    assert "quote_added" in labels_for(quoted)
+    assert "quote_added" in labels_for(introduced)
+    assert "quote_added" not in labels_for([*BASE, "The meeting ended at midnight."])
+
+
+def test_numbers_changed_when_a_figure_in_a_paragraph_changes():
+    changed = [BASE[0], BASE[1].replace("3 million", "4 million"), BASE[2]]
+    assert "numbers_changed" in labels_for(changed)
+    assert "numbers_changed" not in labels_for([BASE[0], BASE[1].replace("road", "street"), BASE[2]])
+
+
+def test_paragraphs_removed():
+    assert "paragraphs_removed" in labels_for(BASE[:2])
+    assert "paragraphs_removed" not in labels_for([*BASE, "One more."])
+
+
+def test_stealth_edit_is_a_substantive_unannounced_change():
+    changed = [BASE[0], BASE[1].replace("3 million", "4 million"), BASE[2]]
+    assert "stealth_edit" in labels_for(changed)
+    announced = [*changed, "Correction: the amount was wrong in an earlier version."]
+    assert "stealth_edit" not in labels_for(announced)
+    dated = VersionFacts(old_exists=True, old_modified="2021-03-03", new_modified="2021-03-05")
+    assert "stealth_edit" not in labels_for(changed, facts=dated)
+    assert "stealth_edit" not in labels_for([BASE[0], BASE[1].replace("road", "street"), BASE[2]])  # one word
+
+
+def test_reverted_names_the_earlier_version():
+    assert "reverted" in labels_for(BASE[:2], facts=VersionFacts(old_exists=True, reverted_to=1))
+    assert "reverted" not in labels_for(BASE[:2])
+
+
+def test_the_first_version_has_no_labels():
+    diff = diff_articles(EMPTY, ArticleText("T", None, BASE))
+    assert change_labels(diff, VersionFacts(old_exists=False)) == []
+
+
+def test_summary_line_reads_like_a_sentence():
+    old = ArticleText("T", None, BASE)
+    new = ArticleText("T", None, ("Update: more.", *BASE, "A closing paragraph here."))
+    diff = diff_articles(old, new)
+    assert summary_line(diff, change_labels(diff, FACTS)) == "+2 paragraphs, +6 words; update note added"

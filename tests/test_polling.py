@@ -1,0 +1,159 @@
+"""The poll job: leases, due articles, bad pages that must not stop the others, host pacing."""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import socket
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from tests.factories import article_page, story
+from tests.pageserver import PageServer, Reply
+from tracker.fetch import Fetch, FetchLimits, fetch_page, make_http
+from tracker.models import Article, Check
+from tracker.netguard import AddressGuard
+from tracker.pacing import HostPacer
+from tracker.runtime import Runtime
+from tracker.services import articles
+from tracker.services.polling import PollSettings, claim_due, poll_once
+
+T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+
+
+def track(runtime: Runtime, url: str) -> int:
+    with runtime.sessions.begin() as session:
+        return articles.add_article(session, url, user_id=None, allow_private=True, now=T0)[0].id
+
+
+def poll(
+    runtime: Runtime,
+    at: datetime = T0,
+    *,
+    pacer: HostPacer | None = None,
+    sleeps: list | None = None,
+    worker: str = "w1",
+    fetch: Fetch | None = None,
+):
+    return poll_once(
+        runtime.sessions,
+        fetch=fetch or runtime.fetch,
+        clock=lambda: at,
+        policy=runtime.policy,
+        settings=PollSettings(worker=worker, batch_size=50, lease_seconds=300),
+        pacer=pacer or HostPacer(0),
+        sleep=(sleeps.append if sleeps is not None else lambda _: None),
+    )
+
+
+def outcomes(runtime: Runtime) -> dict[int, tuple[str, str | None]]:
+    with runtime.sessions() as session:
+        rows = list(session.scalars(select(Check)))
+    assert all(row.error_message for row in rows if row.error_code)
+    return {row.article_id: (row.outcome, row.error_code) for row in rows}
+
+
+def no_dns_for_test_names(host: str, port: int):
+    """A resolver stub: names under .test do not exist; everything else is the loopback server."""
+    if host.endswith(".test"):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    return [ipaddress.ip_address("127.0.0.1")]
+
+
+def test_claim_leases_due_articles_once(runtime: Runtime):
+    first, second = track(runtime, "http://127.0.0.1:9/a"), track(runtime, "http://127.0.0.1:9/b")
+    with runtime.sessions.begin() as session:
+        assert claim_due(session, worker="w1", now=T0, limit=10, lease_seconds=300) == [first, second]
+    with runtime.sessions.begin() as session:
+        assert claim_due(session, worker="w2", now=T0, limit=10, lease_seconds=300) == []
+        article = session.get(Article, first)
+        assert (article.claimed_by, article.lease_until) == ("w1", T0 + timedelta(seconds=300))
+
+
+def test_an_expired_lease_makes_the_article_claimable_again(runtime: Runtime):
+    article_id = track(runtime, "http://127.0.0.1:9/a")
+    with runtime.sessions.begin() as session:
+        claim_due(session, worker="dead", now=T0, limit=10, lease_seconds=300)
+    with runtime.sessions.begin() as session:
+        later = T0 + timedelta(seconds=301)
+        assert claim_due(session, worker="w2", now=later, limit=10, lease_seconds=300) == [article_id]
+
+
+def test_paused_articles_and_articles_not_yet_due_are_not_claimed(runtime: Runtime):
+    paused, later = track(runtime, "http://127.0.0.1:9/a"), track(runtime, "http://127.0.0.1:9/b")
+    with runtime.sessions.begin() as session:
+        session.get(Article, paused).status = "paused"
+        session.get(Article, later).next_check_at = T0 + timedelta(minutes=5)
+    with runtime.sessions.begin() as session:
+        assert claim_due(session, worker="w1", now=T0, limit=10, lease_seconds=300) == []
+
+
+def slow(handler) -> None:
+    import time
+
+    time.sleep(3)
+
+
+def test_bad_pages_each_get_their_code_and_the_others_are_still_checked(runtime: Runtime, site: PageServer):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        refused_port = closed.getsockname()[1]
+    site.routes["/loop"] = Reply(status=302, headers={"Location": "/loop"})
+    site.routes["/slow"] = slow
+    bad = {
+        track(runtime, site.serve("/404", "no", status=404)): "http_404",
+        track(runtime, site.serve("/500", "no", status=500)): "http_500",
+        track(runtime, site.url("/loop")): "too_many_redirects",
+        track(runtime, site.serve("/pdf", b"%PDF-1.4", content_type="application/pdf")): "not_html",
+        track(runtime, site.serve("/png", b"\x89PNG....", content_type="image/png")): "not_html",
+        track(runtime, site.serve("/big", b"<p>" + b"x" * (11 * 1024 * 1024))): "too_large",
+        track(runtime, site.serve("/empty", "<html><body><nav>Home</nav></body></html>")): "no_article",
+        track(runtime, site.url("/slow")): "timeout",
+        track(runtime, f"http://127.0.0.1:{refused_port}/"): "connection_refused",
+        track(
+            runtime, site.serve("/bytes", b"<html>" + bytes(range(128, 256)) * 30, content_type="text/html")
+        ): "undecodable",
+        track(runtime, "http://no-such-host.test/story"): "dns",
+    }
+    good = track(runtime, site.serve("/good", article_page("Fine", story())))
+    guard = AddressGuard(allow_private=True, resolver=no_dns_for_test_names)
+    fetch = functools.partial(
+        fetch_page, make_http("Test", guard), limits=FetchLimits(read_timeout=1, deadline=3)
+    )
+
+    report = poll(runtime, fetch=fetch)
+
+    seen = outcomes(runtime)
+    assert {article_id: seen[article_id] for article_id in bad} == {
+        article_id: ("error", code) for article_id, code in bad.items()
+    }
+    assert seen[good] == ("first", None)
+    assert report.checked == len(bad) + 1
+
+
+def test_the_next_pass_checks_again_only_what_is_due(runtime: Runtime, site: PageServer):
+    article_id = track(runtime, site.serve("/a", article_page("Title", story())))
+    poll(runtime)
+    assert poll(runtime, T0 + timedelta(minutes=1)).checked == 0
+    with runtime.sessions() as session:
+        assert session.get(Article, article_id).claimed_by is None
+    assert poll(runtime, T0 + timedelta(seconds=runtime.policy.default_interval)).checked == 1
+
+
+def test_requests_to_one_host_are_spaced_by_the_host_delay(runtime: Runtime, site: PageServer):
+    for name in "abc":
+        track(runtime, site.serve(f"/{name}", article_page(name, story())))
+    sleeps: list[float] = []
+
+    poll(runtime, pacer=HostPacer(2.0), sleeps=sleeps)
+
+    assert sleeps == [2.0, 4.0]  # the clock is frozen, so each wait is measured from T0
+
+
+def test_different_hosts_do_not_wait_for_each_other(runtime: Runtime, site: PageServer):
+    track(runtime, site.serve("/a", article_page("A", story())))
+    track(runtime, site.url("/a", host="localhost"))
+    sleeps: list[float] = []
+    poll(runtime, pacer=HostPacer(2.0), sleeps=sleeps)
+    assert sleeps == []

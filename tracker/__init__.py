@@ -1,0 +1,23 @@
+"""The article revision tracker. `create_app` builds the web app and wires it; it starts nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+import config
+from tracker import cli, web
+from tracker.runtime import build_runtime
+
+
+def create_app(**overrides: Any) -> Flask:
+    """Build the web app from the settings (TRACKER_* variables, then overrides). Starts no threads."""
+    settings = config.load(**overrides)
+    app = Flask(__name__, template_folder=str(config.ROOT / "templates"), static_folder="web/static")
+    app.config.update(SECRET_KEY=config.secret_key(settings), MAX_CONTENT_LENGTH=2 * 1024 * 1024)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
+    app.extensions["tracker"] = build_runtime(settings)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,183 @@
+"""Commands: `flask --app app tracker ...` to track and check, `flask --app app db ...` to migrate."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+import waitress
+from alembic import command
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from tracker import db, worker
+from tracker.errors import TrackerError
+from tracker.runtime import Runtime
+from tracker.services import accounts, articles, checks, polling
+
+tracker_group = AppGroup("tracker", help="Track articles and check them.")
+db_group = AppGroup("db", help="Apply or write database migrations.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(tracker_group)
+    app.cli.add_command(db_group)
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["tracker"]
+
+
+@tracker_group.command("add")
+@click.argument("url")
+@click.option("--user", "username", help="User who follows the article (default: the first admin).")
+def add_command(url: str, username: str | None) -> None:
+    """Track URL. Prints the article id alone on the last line. Never fetches."""
+    run = runtime()
+    with run.sessions.begin() as session:
+        user = accounts.user_named(session, username) if username else accounts.first_admin(session)
+        if username and user is None:
+            raise click.UsageError(
+                f"there is no user {username!r}; create one with `tracker create-token {username}`"
+            )
+        try:
+            article, created = articles.add_article(
+                session,
+                url,
+                user_id=user.id if user else None,
+                allow_private=run.settings.allow_private_networks,
+                now=run.clock(),
+            )
+        except TrackerError as error:
+            raise click.UsageError(f"{error.code}: {error.message}") from None
+        click.echo(f"{'Tracking' if created else 'Already tracked'}: {article.url}")
+        click.echo(article.id)
+
+
+@tracker_group.command("check")
+@click.argument("article_id", type=int, required=False)
+@click.option("--all", "check_every", is_flag=True, help="Check every active article.")
+def check_command(article_id: int | None, check_every: bool) -> None:
+    """Check one article (ID) or all of them now, ignoring their schedule."""
+    if (article_id is None) == (not check_every):
+        raise click.UsageError("give an article ID or --all")
+    run = runtime()
+    if article_id is not None:
+        try:
+            check = checks.check_article(
+                run.sessions, article_id, fetch=run.fetch, clock=run.clock, policy=run.policy
+            )
+        except TrackerError as error:
+            raise click.UsageError(error.message) from None
+        click.echo(
+            describe_check(
+                article_id, check.outcome, check.version_number, check.error_code, check.error_message
+            )
+        )
+        return
+    with run.sessions() as session:
+        total = len(polling.checkable_ids(session))
+    with click.progressbar(length=total, label="Checking", file=click.get_text_stream("stderr")) as bar:  # type: ignore[operator]  # click 8.5 stubs
+        report = polling.check_all(
+            run.sessions, fetch=run.fetch, clock=run.clock, policy=run.policy, progress=bar.update
+        )
+    counts = ", ".join(
+        f"{count} {outcome.replace('_', ' ')}" for outcome, count in sorted(report.outcomes.items())
+    )
+    click.echo(
+        f"Checked {report.checked} article{'s' if report.checked != 1 else ''}"
+        + (f": {counts}" if counts else "")
+    )
+
+
+def describe_check(
+    article_id: int, outcome: str, version: int | None, code: str | None, message: str | None
+) -> str:
+    if outcome == "error":
+        return f"article {article_id}: error {code}: {message}"
+    return f"article {article_id}: {outcome.replace('_', ' ')}" + (f" (version {version})" if version else "")
+
+
+@tracker_group.command("list")
+def list_command() -> None:
+    """List tracked articles: id, versions, status, last check, title."""
+    with runtime().sessions() as session:
+        listing = articles.list_articles(session, user_id=None, limit=10_000)
+    for article in reversed(listing.items):
+        checked = article.last_checked_at.strftime("%Y-%m-%d %H:%M") if article.last_checked_at else "never"
+        click.echo(
+            f"{article.id:>6}  v{article.version_count:<4} {article.status:<8} {checked:<16}  "
+            f"{article.title or article.url}"
+        )
+
+
+@tracker_group.command("create-token")
+@click.argument("username")
+@click.option("--admin", is_flag=True, help="Make the user an admin.")
+@click.option("--name", default="cli", help="A name to recognise the token by.")
+def create_token_command(username: str, admin: bool, name: str) -> None:
+    """Print a new API token for USERNAME (created if needed; the first user is admin)."""
+    run = runtime()
+    with run.sessions.begin() as session:
+        try:
+            user = accounts.ensure_user(session, username, is_admin=admin, now=run.clock())
+        except TrackerError as error:
+            raise click.UsageError(error.message) from None
+        token = accounts.create_token(session, user, name=name, now=run.clock())
+    click.echo(f"Token for {username} (shown once; store it safely):")
+    click.echo(token)
+
+
+@tracker_group.command("serve")
+def serve_command() -> None:
+    """Serve the web UI with the scheduler in the same process (the embedded default)."""
+    serve(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def serve(app: Flask) -> None:
+    """Serve app on TRACKER_HOST:TRACKER_PORT, with the scheduler unless TRACKER_SCHEDULER=off."""
+    configure_logging()
+    run = app.extensions["tracker"]
+    settings = run.settings
+    scheduler = worker.start_in_background(run) if settings.scheduler else None
+    click.echo(
+        f"Serving on http://{settings.host}:{settings.port} (scheduler {'on' if scheduler else 'off'})"
+    )
+    try:
+        waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="tracker")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick at INFO
+
+
+@tracker_group.command("worker")
+def worker_command() -> None:
+    """Run the scheduler (checks) without the web server, until SIGTERM or SIGINT."""
+    configure_logging()
+    worker.run_until_stopped(runtime())
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    db.upgrade(runtime().settings.database_url, revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def downgrade_command(revision: str) -> None:
+    """Undo migrations down to REVISION (`base` undoes all)."""
+    command.downgrade(db.alembic_config(runtime().settings.database_url), revision)
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+def revision_command(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    command.revision(db.alembic_config(runtime().settings.database_url), message=message, autogenerate=True)

@@ -1,0 +1,128 @@
+"""The tables: typed columns and constraints only, no queries and no behaviour."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.db import Base, UTCDateTime
+
+URL_LENGTH = 2048
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: token-only user
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex; the token is shown once
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Article(Base):
+    """One tracked URL, polled once however many users follow it. Also the queue of due checks."""
+
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_due", "status", "next_check_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)  # normalised
+    host: Mapped[str] = mapped_column(String(255), index=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    title: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | paused | failing | gone
+    interval_seconds: Mapped[int | None]  # None: the default policy decides
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_check_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version_count: Mapped[int] = mapped_column(default=0)
+    # What the last successful fetch returned: validators for a conditional GET, and the
+    # body's hash so a byte-identical page skips extraction.
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    failure_count: Mapped[int] = mapped_column(default=0)  # consecutive failed checks
+    # The lease: a worker that claimed the article owns its check until lease_until.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Subscription(Base):
+    """A user following an article."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("user_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Version(Base):
+    """A distinct state of an article's text, numbered from 1 per article."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    byline: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[str | None] = mapped_column(String(64))  # as the page states it
+    modified_at: Mapped[str | None] = mapped_column(String(64))
+    paragraphs: Mapped[list[str]] = mapped_column(JSON)
+    word_count: Mapped[int]
+    final_url: Mapped[str] = mapped_column(String(URL_LENGTH))
+    extractor: Mapped[str] = mapped_column(String(128))
+    # A revert or an A/B headline: the earlier version whose content this one repeats.
+    matches_number: Mapped[int | None]
+    # Evidence, kept so extraction can be rerun: zlib-compressed body as fetched, and headers.
+    raw_html: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    response_headers: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True)
+    encoding: Mapped[str | None] = mapped_column(String(40))
+
+
+class Check(Base):
+    """One attempt to check an article, whatever came of it."""
+
+    __tablename__ = "checks"
+    __table_args__ = (Index("ix_checks_article_time", "article_id", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int]
+    outcome: Mapped[str] = mapped_column(String(16))  # first | changed | unchanged | not_modified | error
+    http_status: Mapped[int | None]
+    version_number: Mapped[int | None]
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+
+
+class Site(Base):
+    """What we know about one host: until when it asked us (Retry-After) not to come back."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255), unique=True)
+    retry_after_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,61 @@
+"""The address guard: resolve a host once and return the one address a connection may use.
+
+Every outbound connection (article fetches, feeds, webhooks) goes through `AddressGuard.pin`,
+after DNS and on every redirect hop; the caller connects to the returned address, so a second
+DNS answer can never slip in between check and connect (no DNS-rebinding window).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tracker.addresses import IPAddress, is_loopback_name, literal_address, refusal_reason
+from tracker.errors import FetchError
+
+Resolver = Callable[[str, int], list[IPAddress]]
+
+
+def system_resolver(host: str, port: int) -> list[IPAddress]:
+    """Return every address the system resolver gives for host."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+
+
+@dataclass(frozen=True)
+class AddressGuard:
+    """Refuses private, loopback, link-local and reserved addresses unless allow_private is set."""
+
+    allow_private: bool = False
+    resolver: Resolver = field(default=system_resolver)
+
+    def pin(self, host: str, port: int) -> IPAddress:
+        """Return the address to connect to for host; raise FetchError (blocked_address, dns)."""
+        addresses = self.addresses(host, port)
+        if not self.allow_private:
+            for address in addresses:
+                reason = refusal_reason(address)
+                if reason:
+                    raise FetchError(
+                        f"{host} resolves to {address}, a {reason} address; the tracker only fetches "
+                        "public addresses (set TRACKER_ALLOW_PRIVATE_NETWORKS=on to allow this)",
+                        code="blocked_address",
+                    )
+        return addresses[0]
+
+    def addresses(self, host: str, port: int) -> list[IPAddress]:
+        """Return the addresses host stands for: literal, RFC 6761 loopback, or resolved."""
+        literal = literal_address(host)
+        if literal is not None:
+            return [literal]
+        if is_loopback_name(host):
+            return [ipaddress.IPv4Address("127.0.0.1")]
+        try:
+            addresses = self.resolver(host, port)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise FetchError(f"could not resolve {host}: {exc}; check the host name", code="dns") from exc
+        if not addresses:
+            raise FetchError(f"{host} has no address; check the host name", code="dns")
+        return addresses

@@ -1,0 +1,52 @@
+"""The long-lived parts one process shares, built once from the settings: wiring, no work.
+
+The web app, the CLI and the scheduler each hold one Runtime; nothing here opens a connection
+or starts a thread until it is used.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from config import Settings
+from tracker.db import make_engine, make_sessions
+from tracker.fetch import Fetch, FetchLimits, fetch_page, make_http
+from tracker.netguard import AddressGuard
+from tracker.services.checks import CheckPolicy
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker
+    fetch: Fetch
+    policy: CheckPolicy
+
+    @staticmethod
+    def clock() -> datetime:
+        return datetime.now(UTC)
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Return the engine, session factory, guarded fetcher and check policy the settings describe."""
+    engine = make_engine(settings.database_url)
+    limits = FetchLimits(
+        max_bytes=settings.max_body_bytes,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        deadline=settings.fetch_deadline,
+    )
+    http = make_http(settings.user_agent, AddressGuard(allow_private=settings.allow_private_networks))
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_sessions(engine),
+        fetch=functools.partial(fetch_page, http, limits=limits),
+        policy=CheckPolicy(default_interval=settings.check_interval),
+    )

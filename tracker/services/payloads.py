@@ -1,0 +1,155 @@
+"""The JSON shapes of ../shared/API.md: articles, checks, versions and diffs.
+
+Shared by the HTTP API and, with absolute links (`base`), by webhooks and feeds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tracker.diff import Block, TextDiff
+from tracker.models import Article, Check, Version
+from tracker.services.history import VersionDiff
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Return an ISO 8601 UTC time with a Z, or None."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def article_payload(article: Article, *, base: str = "") -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "status": article.status,
+        "interval_seconds": article.interval_seconds,
+        "created_at": iso(article.created_at),
+        "last_checked_at": iso(article.last_checked_at),
+        "next_check_at": iso(article.next_check_at),
+        "last_changed_at": iso(article.last_changed_at),
+        "version_count": article.version_count,
+        "links": {"html": f"{base}/articles/{article.id}"},
+    }
+
+
+def check_payload(check: Check) -> dict[str, Any]:
+    return {
+        "id": check.id,
+        "article_id": check.article_id,
+        "checked_at": iso(check.checked_at),
+        "duration_ms": check.duration_ms,
+        "outcome": check.outcome,
+        "http_status": check.http_status,
+        "version": check.version_number,
+        "error": {"code": check.error_code, "message": check.error_message} if check.error_code else None,
+    }
+
+
+def version_summary_payload(version: Version, *, base: str = "") -> dict[str, Any]:
+    """Return a version without its text (for lists)."""
+    return {
+        "article_id": version.article_id,
+        "number": version.number,
+        "observed_at": iso(version.observed_at),
+        "content_hash": version.content_hash,
+        "title": version.title,
+        "byline": version.byline,
+        "published_at": version.published_at,
+        "modified_at": version.modified_at,
+        "word_count": version.word_count,
+        "matches_version": version.matches_number,
+        "links": {"html": f"{base}/articles/{version.article_id}/versions/{version.number}"},
+    }
+
+
+def version_payload(version: Version, *, base: str = "") -> dict[str, Any]:
+    return {**version_summary_payload(version, base=base), "paragraphs": list(version.paragraphs)}
+
+
+def diff_payload(result: VersionDiff, *, context: int | None = None, base: str = "") -> dict[str, Any]:
+    """Return the API's diff object; with `context`, equal runs longer than 2*context are collapsed."""
+    article_id = result.article.id
+    from_n = result.old.number if result.old else 0
+    diff = result.diff
+    return {
+        "article_id": article_id,
+        "from": from_n,
+        "to": result.new.number,
+        "title": field_payload(diff.title),
+        "byline": field_payload(diff.byline),
+        "summary": summary_payload(diff),
+        "blocks": blocks_payload(diff.blocks, context),
+        "labels": result.labels,
+        "reverted_to": result.new.matches_number,
+        "links": {"html": f"{base}/articles/{article_id}/diff?from={from_n}&to={result.new.number}"},
+    }
+
+
+def field_payload(change: Any) -> dict[str, str | None] | None:
+    return None if change is None else {"old": change.old, "new": change.new}
+
+
+def summary_payload(diff: TextDiff) -> dict[str, int]:
+    summary = diff.summary
+    return {
+        "paragraphs_added": summary.paragraphs_added,
+        "paragraphs_removed": summary.paragraphs_removed,
+        "paragraphs_changed": summary.paragraphs_changed,
+        "paragraphs_moved": summary.paragraphs_moved,
+        "words_added": summary.words_added,
+        "words_removed": summary.words_removed,
+    }
+
+
+def block_payload(block: Block) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "op": block.op,
+        "old": block.old,
+        "new": block.new,
+        "words": [list(run) for run in block.words] if block.words is not None else None,
+    }
+    if block.op == "move":
+        payload.update(from_index=block.from_index, to_index=block.to_index)
+    return payload
+
+
+def blocks_payload(blocks: tuple[Block, ...], context: int | None) -> list[dict[str, Any]]:
+    """Return the blocks; with context=K, keep K equal blocks beside each change and count the rest."""
+    if context is None:
+        return [block_payload(block) for block in blocks]
+    out: list[dict[str, Any]] = []
+    for start, run in equal_runs(blocks):
+        if run is None:
+            out.append(block_payload(blocks[start]))
+            continue
+        lead = context if start > 0 else 0  # context after the previous change
+        tail = context if start + run < len(blocks) else 0  # context before the next change
+        if run <= lead + tail:
+            out.extend(block_payload(block) for block in blocks[start : start + run])
+            continue
+        out.extend(block_payload(block) for block in blocks[start : start + lead])
+        out.append({"op": "equal", "count": run - lead - tail})
+        out.extend(block_payload(block) for block in blocks[start + run - tail : start + run])
+    return out
+
+
+def equal_runs(blocks: tuple[Block, ...]) -> list[tuple[int, int | None]]:
+    """Return (start, length) for each run of equal blocks, and (index, None) for each other block."""
+    runs: list[tuple[int, int | None]] = []
+    index = 0
+    while index < len(blocks):
+        if blocks[index].op != "equal":
+            runs.append((index, None))
+            index += 1
+            continue
+        end = index
+        while end < len(blocks) and blocks[end].op == "equal":
+            end += 1
+        runs.append((index, end - index))
+        index = end
+    return runs

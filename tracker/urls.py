@@ -1,0 +1,120 @@
+"""Article URLs: validate what users submit and normalise it so one article is tracked once."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from tracker.addresses import is_loopback_name, literal_address, refusal_reason
+from tracker.errors import InvalidInput
+
+MAX_URL_LENGTH = 2048
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# Parameters that only say where a reader came from; the article is the same without them.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wickedid",
+        "cmpid",
+        "ocid",
+        "ncid",
+        "sr_share",
+        "__twitter_impression",
+        "s_cid",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
+CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+def submitted_url(raw: str, *, allow_private: bool) -> str:
+    """Return the normalised form of a URL a user submitted; raise InvalidInput (bad_url, blocked_address)."""
+    url = normalize_url(raw)
+    host = urlsplit(url).hostname or ""
+    address = literal_address(host)
+    reason = (
+        refusal_reason(address) if address is not None else ("loopback" if is_loopback_name(host) else None)
+    )
+    if reason and not allow_private:
+        raise InvalidInput(
+            f"{host} is a {reason} address; the tracker only fetches public addresses",
+            code="blocked_address",
+        )
+    return url
+
+
+def normalize_url(raw: str) -> str:
+    """Return the canonical spelling of an http(s) URL; raise InvalidInput(bad_url) for anything else.
+
+    Lower-cased scheme and host, IDNA host, no default port, no fragment, tracking parameters
+    removed and the rest sorted, so the same article reached by two links is one URL.
+    """
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text or len(text) > MAX_URL_LENGTH or CONTROL_OR_SPACE.search(text):
+        raise bad_url(raw, "give a full address such as https://example.com/news/story")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise bad_url(raw, str(exc)) from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise bad_url(raw, "only http:// and https:// addresses can be tracked")
+    if parts.username is not None or parts.password is not None:
+        raise bad_url(raw, "remove the user name and password from the address")
+    host = normalize_host(parts.hostname or "", raw)
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = quote(parts.path or "/", safe=PATH_SAFE)
+    return urlunsplit((scheme, netloc, path, clean_query(parts.query), ""))
+
+
+def normalize_host(host: str, raw: str) -> str:
+    """Return the host lower-cased and IDNA-encoded, IPv6 literals bracketed."""
+    host = host.rstrip(".").lower()
+    if not host:
+        raise bad_url(raw, "the address has no host name")
+    if ":" in host:
+        return f"[{host}]"
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise bad_url(raw, "the host name is not a valid domain name") from None
+
+
+def clean_query(query: str) -> str:
+    """Return the query without tracking parameters, the rest sorted."""
+    pairs = [
+        (key, value)
+        for key, value in parse_qsl(query, keep_blank_values=True)
+        if key.lower() not in TRACKING_PARAMETERS and not key.lower().startswith(TRACKING_PREFIXES)
+    ]
+    return urlencode(sorted(pairs))
+
+
+def host_of(url: str) -> str:
+    """Return the host name of a normalised URL."""
+    return urlsplit(url).hostname or ""
+
+
+def bad_url(raw: object, why: str) -> InvalidInput:
+    shown = raw if isinstance(raw, str) and len(raw) <= 200 else f"{str(raw)[:200]}..."
+    return InvalidInput(f"not a trackable URL ({shown!r}): {why}", code="bad_url")

@@ -1,0 +1,44 @@
+"""The web layer: blueprints for pages, the JSON API and sign-in, plus what every response carries."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+from flask_wtf.csrf import CSRFProtect
+
+from tracker.web import api, auth, context, errors, pages, templating
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register blueprints, sign-in, CSRF protection, error handlers, templates and headers."""
+    app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True, WTF_CSRF_TIME_LIMIT=None)
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)  # the API authenticates with bearer tokens, which a browser never sends by itself
+    auth.init_app(app)
+    for blueprint in (auth.bp, pages.bp, api.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    templating.init_app(app)
+    app.teardown_appcontext(context.close_session)
+    app.after_request(security_headers)
+
+
+def security_headers(response: Response) -> Response:
+    """Add the headers that keep article text, which is untrusted, from ever running as code."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

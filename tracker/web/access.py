@@ -1,0 +1,33 @@
+"""Who may do what, the same for pages and API: readers, followers, admins."""
+
+from __future__ import annotations
+
+from tracker.errors import AuthRequired, Forbidden
+from tracker.services import articles
+from tracker.web.auth import Account
+from tracker.web.context import get_session, runtime
+
+SIGN_IN = "sign in, or for the API send 'Authorization: Bearer <token>' (`flask --app app tracker create-token NAME`)"
+
+
+def signed_in(account: Account | None) -> Account:
+    """Return the account; raise AuthRequired for anonymous callers."""
+    if account is None:
+        raise AuthRequired(f"this needs an account: {SIGN_IN}")
+    return account
+
+
+def ensure_reader(account: Account | None) -> None:
+    """Anonymous callers may read only while TRACKER_PUBLIC_READ is on."""
+    if account is None and not runtime().settings.public_read:
+        signed_in(account)
+
+
+def ensure_manager(account: Account | None, article_id: int) -> Account:
+    """Return the account if it follows the article or is an admin; raise otherwise (404 if no article)."""
+    account = signed_in(account)
+    session = get_session()
+    articles.get_article(session, article_id)
+    if not account.is_admin and not articles.is_following(session, account.id, article_id):
+        raise Forbidden("only followers of this article (or an admin) may do this", code="not_following")
+    return account

@@ -1,0 +1,221 @@
+"""The JSON API under /api/v1 (../shared/API.md): bearer tokens for writes, JSON errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request, url_for
+
+from tracker.errors import InvalidInput
+from tracker.services import articles, checks, history
+from tracker.services.payloads import (
+    article_payload,
+    check_payload,
+    diff_payload,
+    version_payload,
+    version_summary_payload,
+)
+from tracker.web import access
+from tracker.web.auth import Account, bearer_account
+from tracker.web.context import get_session, now, runtime
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+
+
+@bp.before_request
+def authenticate() -> None:
+    g.account = bearer_account()
+
+
+@bp.post("/articles")
+def create_article() -> tuple[Response, int, dict[str, str]]:
+    account = require_account()
+    data = json_body()
+    session = get_session()
+    article, created = articles.add_article(
+        session,
+        str(data.get("url") or ""),
+        user_id=account.id,
+        allow_private=runtime().settings.allow_private_networks,
+        interval_seconds=data.get("interval_seconds"),
+        now=now(),
+    )
+    session.commit()
+    location = url_for("api.get_article", article_id=article.id)
+    return jsonify(article_payload(article)), 201 if created else 200, {"Location": location}
+
+
+@bp.get("/articles")
+def list_articles() -> Response:
+    account = require_reader()
+    page = articles.list_articles(
+        get_session(),
+        user_id=account.id if account else None,
+        query=request.args.get("q"),
+        changed_since=time_arg("changed_since"),
+        limit=limit_arg(),
+        cursor=request.args.get("cursor"),
+    )
+    return jsonify(items=[article_payload(article) for article in page.items], next=page.next_cursor)
+
+
+@bp.get("/articles/<int:article_id>")
+def get_article(article_id: int) -> Response:
+    require_reader()
+    return jsonify(article_payload(articles.get_article(get_session(), article_id)))
+
+
+@bp.patch("/articles/<int:article_id>")
+def update_article(article_id: int) -> Response:
+    require_manager(article_id)
+    session = get_session()
+    article = articles.update_article(
+        session, articles.get_article(session, article_id), json_body(), now=now()
+    )
+    session.commit()
+    return jsonify(article_payload(article))
+
+
+@bp.delete("/articles/<int:article_id>")
+def delete_article(article_id: int) -> tuple[str, int]:
+    session = get_session()
+    articles.unfollow(session, require_account().id, article_id)
+    session.commit()
+    return "", 204
+
+
+@bp.post("/articles/<int:article_id>/check")
+def check_article(article_id: int) -> Response:
+    require_manager(article_id)
+    run = runtime()
+    check = checks.check_article(
+        run.sessions, article_id, fetch=run.fetch, clock=run.clock, policy=run.policy
+    )
+    return jsonify(check_payload(check))
+
+
+@bp.get("/articles/<int:article_id>/checks")
+def list_checks(article_id: int) -> Response:
+    require_reader()
+    articles.get_article(get_session(), article_id)
+    limit = limit_arg()
+    rows = history.list_checks(get_session(), article_id, before=int_arg("cursor"), limit=limit + 1)
+    return jsonify(
+        items=[check_payload(check) for check in rows[:limit]],
+        next=str(rows[limit - 1].id) if len(rows) > limit else None,
+    )
+
+
+@bp.get("/articles/<int:article_id>/versions")
+def list_versions(article_id: int) -> Response:
+    require_reader()
+    articles.get_article(get_session(), article_id)
+    limit = limit_arg()
+    rows = history.list_versions(get_session(), article_id, after=int_arg("cursor") or 0, limit=limit + 1)
+    return jsonify(
+        items=[version_summary_payload(version) for version in rows[:limit]],
+        next=str(rows[limit - 1].number) if len(rows) > limit else None,
+    )
+
+
+@bp.get("/articles/<int:article_id>/versions/<int:number>")
+def get_version(article_id: int, number: int) -> Response:
+    require_reader()
+    return jsonify(version_payload(history.get_version(get_session(), article_id, number)))
+
+
+@bp.get("/articles/<int:article_id>/versions/<int:number>/raw")
+def get_raw(article_id: int, number: int) -> Response:
+    """The body exactly as fetched, as a download; never rendered on our origin."""
+    require_reader()
+    version = history.get_version(get_session(), article_id, number, with_raw=True)
+    response = Response(history.raw_html(version), mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="article-{article_id}-v{number}.html"'
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    for name, value in (version.response_headers or {}).items():
+        response.headers[f"X-Tracker-{name}"] = " ".join(str(value).split())
+    return response
+
+
+@bp.get("/articles/<int:article_id>/versions/<int:number>/headers")
+def get_headers(article_id: int, number: int) -> Response:
+    require_reader()
+    version = history.get_version(get_session(), article_id, number, with_raw=True)
+    return jsonify(
+        article_id=article_id,
+        number=number,
+        final_url=version.final_url,
+        encoding=version.encoding,
+        headers=version.response_headers or {},
+    )
+
+
+@bp.get("/articles/<int:article_id>/diff")
+def get_diff(article_id: int) -> Response:
+    require_reader()
+    session = get_session()
+    result = history.diff_versions(
+        session,
+        articles.get_article(session, article_id),
+        from_number=int_arg("from"),
+        to_number=int_arg("to"),
+    )
+    return jsonify(diff_payload(result, context=int_arg("context")))
+
+
+def current_account() -> Account | None:
+    return g.get("account")
+
+
+def require_account() -> Account:
+    return access.signed_in(current_account())
+
+
+def require_reader() -> Account | None:
+    account = current_account()
+    access.ensure_reader(account)
+    return account
+
+
+def require_manager(article_id: int) -> Account:
+    return access.ensure_manager(current_account(), article_id)
+
+
+def json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("send a JSON object with Content-Type: application/json", code="bad_json")
+    return data
+
+
+def int_arg(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(f"?{name}= takes a whole number", code=f"bad_{name}")
+    return int(raw)
+
+
+def limit_arg() -> int:
+    limit = int_arg("limit")
+    if limit is None:
+        return DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"?limit= is from 1 to {MAX_LIMIT}", code="bad_limit")
+    return limit
+
+
+def time_arg(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(
+            f"?{name}= takes an ISO 8601 time such as 2026-03-05T12:00:00Z", code=f"bad_{name}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

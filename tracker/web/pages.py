@@ -1,0 +1,148 @@
+"""The HTML pages: article list, article history, one version, and the diff between two versions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from tracker.errors import TrackerError
+from tracker.labels import summary_line
+from tracker.services import articles, checks, history
+from tracker.web import access
+from tracker.web.auth import Account
+from tracker.web.context import get_session, now, runtime
+from tracker.web.forms import ActionForm, AddArticleForm
+
+bp = Blueprint("pages", __name__)
+VIEWS = ("side", "inline")
+
+
+def account() -> Account | None:
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.get("/")
+def index() -> str:
+    access.ensure_reader(account())
+    user = account()
+    listing = articles.list_articles(
+        get_session(), user_id=user.id if user else None, query=request.args.get("q"), limit=200
+    )
+    return render_template(
+        "articles.html", articles=listing.items, form=AddArticleForm(), query=request.args.get("q", "")
+    )
+
+
+@bp.post("/articles")
+@login_required
+def add_article() -> Response | str:
+    form = AddArticleForm()
+    if not form.validate_on_submit():
+        flash("Give the full address of an article, such as https://example.com/news/story.", "error")
+        return redirect(url_for("pages.index"))
+    session = get_session()
+    try:
+        article, created = articles.add_article(
+            session,
+            form.url.data or "",
+            user_id=current_user.id,
+            allow_private=runtime().settings.allow_private_networks,
+            now=now(),
+        )
+    except TrackerError as error:
+        flash(error.message, "error")
+        return redirect(url_for("pages.index"))
+    session.commit()
+    flash(
+        "Tracking it: the first check comes within seconds."
+        if created
+        else "Already tracked; you now follow it."
+    )
+    return redirect(url_for("pages.article", article_id=article.id))
+
+
+@bp.get("/articles/<int:article_id>")
+def article(article_id: int) -> str:
+    access.ensure_reader(account())
+    session = get_session()
+    item = articles.get_article(session, article_id)
+    user = account()
+    return render_template(
+        "article.html",
+        article=item,
+        versions=history.list_versions(session, article_id)[::-1],
+        checks=history.list_checks(session, article_id, limit=30),
+        following=bool(user and articles.is_following(session, user.id, article_id)),
+        action=ActionForm(),
+    )
+
+
+@bp.post("/articles/<int:article_id>/check")
+def check_now(article_id: int) -> Response:
+    access.ensure_manager(account(), article_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    run = runtime()
+    check = checks.check_article(
+        run.sessions, article_id, fetch=run.fetch, clock=run.clock, policy=run.policy
+    )
+    flash(
+        check_message(check.outcome, check.version_number, check.error_message),
+        "error" if check.outcome == "error" else "info",
+    )
+    return redirect(url_for("pages.article", article_id=article_id))
+
+
+def check_message(outcome: str, version: int | None, error: str | None) -> str:
+    return {
+        "first": "Checked: the first version (1) is stored.",
+        "changed": f"Checked: the article changed; version {version} is stored.",
+        "unchanged": "Checked: no change.",
+        "not_modified": "Checked: the site says nothing changed (304).",
+    }.get(outcome, f"The check failed: {error}")
+
+
+@bp.post("/articles/<int:article_id>/unfollow")
+@login_required
+def unfollow(article_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    articles.unfollow(session, current_user.id, article_id)
+    session.commit()
+    flash("You no longer follow this article.")
+    return redirect(url_for("pages.index"))
+
+
+@bp.get("/articles/<int:article_id>/versions/<int:number>")
+def version(article_id: int, number: int) -> str:
+    access.ensure_reader(account())
+    session = get_session()
+    return render_template(
+        "version.html",
+        article=articles.get_article(session, article_id),
+        version=history.get_version(session, article_id, number),
+    )
+
+
+@bp.get("/articles/<int:article_id>/diff")
+def diff(article_id: int) -> str:
+    access.ensure_reader(account())
+    session = get_session()
+    item = articles.get_article(session, article_id)
+    result = history.diff_versions(
+        session,
+        item,
+        from_number=request.args.get("from", type=int),
+        to_number=request.args.get("to", type=int),
+    )
+    view = request.args.get("view", "side")
+    return render_template(
+        "diff.html",
+        article=item,
+        result=result,
+        view=view if view in VIEWS else "side",
+        summary=summary_line(result.diff, result.labels),
+        versions=history.list_versions(session, article_id),
+    )
