@@ -26,6 +26,21 @@ DATA = Path(__file__).parent / "data"
 TABLES = ("checks", "versions", "subscriptions", "api_tokens", "sites", "articles", "users")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots", action="store_true", help="also write the diff page screenshots to docs/screenshots/"
+    )
+
+
+@pytest.fixture
+def screenshot_dirs(request: pytest.FixtureRequest, tmp_path: Path) -> list[Path]:
+    """Where browser tests save screenshots: the test's temporary folder, and docs/ when asked."""
+    folders = [tmp_path]
+    if request.config.getoption("--screenshots"):
+        folders.append(Path(__file__).resolve().parent.parent / "docs" / "screenshots")
+    return folders
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated once per session; each test gets a copy."""

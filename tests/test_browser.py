@@ -66,6 +66,7 @@ def live(app: Flask) -> Iterator[str]:
 @pytest.fixture
 def page(browser, tmp_path: Path) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(5000)
     tab = context.new_page()
     yield tab
     tab.screenshot(path=str(tmp_path / "last.png"), full_page=True)
@@ -99,8 +100,14 @@ def make_admin(page, live: str) -> None:
     page.click("text=Create the administrator")
 
 
+def save(tab, name: str, folders: list[Path]) -> None:
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(folder / name), full_page=True)
+
+
 def test_muo_diff_shows_the_three_inserted_paragraphs_and_nothing_else(
-    page, live, runtime, site, muo, tmp_path
+    page, live, runtime, site, muo, screenshot_dirs
 ):
     make_admin(page, live)
     article_id = seed_versions(runtime, site, [muo["v1"], muo["v1-noise"], muo["v2"]])
@@ -111,16 +118,95 @@ def test_muo_diff_shows_the_three_inserted_paragraphs_and_nothing_else(
     assert [text.split(" ")[0] for text in inserted] == ["Updated", "An", "There"]
     assert page.locator("table.diff del").count() == 0
     assert page.locator("table.diff td.gap").count() == 3  # the left column is empty beside each insert
-    page.screenshot(path=str(tmp_path / "muo-diff.png"), full_page=True)
+    save(page, "diff-desktop.png", screenshot_dirs)
 
 
-def test_inline_view_is_one_click_away(page, live, runtime, site, muo):
+def test_inline_view_is_one_click_away_and_remembered(page, live, runtime, site, muo):
     make_admin(page, live)
     article_id = seed_versions(runtime, site, [muo["v1"], muo["v2"]])
     page.goto(f"{live}/articles/{article_id}/diff?from=1&to=2")
     page.click("text=Inline")
     assert "view=inline" in page.url
     assert page.locator(".diff.inline ins").count() == 3
+    page.goto(f"{live}/articles/{article_id}")
+    page.click("text=what changed")
+    assert page.url.endswith("view=inline") and page.locator(".diff.inline").count() == 1
+
+
+def long_story_edited_in_two_places(runtime, site) -> int:
+    """An article of 30 paragraphs whose 5th and 25th change: two changes, three folds."""
+    paragraphs = story(30)
+    edited = list(paragraphs)
+    edited[4] = edited[4].replace("for months", "for over a year")
+    edited[24] = edited[24].replace("new housing", "4,000 new homes")
+    return seed_versions(runtime, site, [article_page("Story", paragraphs), article_page("Story", edited)])
+
+
+def focused_text(tab) -> str:
+    return tab.evaluate("document.activeElement.innerText")
+
+
+def test_j_and_k_step_through_the_changes(page, live, runtime, site):
+    make_admin(page, live)
+    article_id = long_story_edited_in_two_places(runtime, site)
+    page.goto(f"{live}/articles/{article_id}/diff?from=1&to=2&view=side")
+    page.keyboard.press("j")
+    assert "over a year" in focused_text(page)
+    page.keyboard.press("j")
+    assert "4,000 new homes" in focused_text(page)
+    page.keyboard.press("k")
+    assert "over a year" in focused_text(page)
+    page.click("text=↓ Next")
+    assert "4,000 new homes" in focused_text(page)
+
+
+def test_a_folded_stretch_expands_in_place(page, live, runtime, site):
+    make_admin(page, live)
+    article_id = long_story_edited_in_two_places(runtime, site)
+    page.goto(f"{live}/articles/{article_id}/diff?from=1&to=2&view=side")
+    fold = page.locator("tr.fold summary", has_text="15 unchanged paragraphs")
+    hidden = page.get_by_text("Paragraph 12.", exact=False).first
+    assert not hidden.is_visible()
+    fold.click()
+    assert hidden.is_visible()
+
+
+def test_the_copied_link_reproduces_the_page(browser, live, runtime, site, muo):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    make_admin(tab, live)
+    article_id = seed_versions(runtime, site, [muo["v1"], muo["v1-noise"], muo["v2"]])
+    tab.goto(f"{live}/articles/{article_id}/diff")
+    tab.click("text=Inline")
+    tab.click("text=Copy link")
+    link = tab.evaluate("navigator.clipboard.readText()")
+    shown = [tab.inner_text(selector) for selector in (".summary", ".diff")]
+    other = context.new_page()
+    other.goto(link)
+    assert link == f"{live}/articles/{article_id}/diff?from=1&to=2&view=inline"
+    assert [other.inner_text(selector) for selector in (".summary", ".diff")] == shown
+    context.close()
+
+
+def test_the_snapshot_frame_runs_no_script_and_loads_nothing(page, live, runtime, site):
+    hostile = (
+        article_page("Story", story())
+        .replace(
+            "</head>",
+            "<script>parent.__pwned = 1; top.__pwned = 1;</script><link rel='stylesheet' href='/evil.css'></head>",
+        )
+        .replace("<article>", "<article><img src='/evil.png' onerror='parent.__pwned = 2'>")
+    )
+    make_admin(page, live)
+    article_id = seed_versions(runtime, site, [hostile])
+    requests_seen: list[str] = []
+    page.on("request", lambda request: requests_seen.append(request.url))
+    page.goto(f"{live}/articles/{article_id}/versions/1")
+    page.click("text=Show the page as it looked")
+    frame = page.frame_locator("iframe.snapshot")
+    assert "Paragraph 1." in frame.locator("body").inner_text()
+    assert page.evaluate("window.__pwned") is None
+    assert not [url for url in requests_seen if "evil" in url]
 
 
 def test_a_newcomer_sets_up_adds_an_article_and_sees_its_first_version(page, live, site):
@@ -160,13 +246,19 @@ def test_hostile_article_text_is_shown_as_text_and_runs_nothing(page, live, runt
     assert dialogs == []
 
 
-def test_the_phone_layout_has_no_horizontal_scroll(browser, live, runtime, site, muo, tmp_path):
+def test_the_phone_layout_has_no_horizontal_scroll(browser, live, runtime, site, muo, screenshot_dirs):
     article_id = seed_versions(runtime, site, [muo["v1"], muo["v2"]])
     context = browser.new_context(viewport={"width": 375, "height": 800})
     phone = context.new_page()
     make_admin(phone, live)
-    for path in ("/", f"/articles/{article_id}", f"/articles/{article_id}/diff?from=1&to=2"):
+    for path in (
+        "/",
+        "/changes",
+        f"/articles/{article_id}",
+        f"/articles/{article_id}/versions/2",
+        f"/articles/{article_id}/diff?from=1&to=2&view=side",
+    ):
         phone.goto(f"{live}{path}")
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
-    phone.screenshot(path=str(tmp_path / "phone-diff.png"), full_page=True)
+    save(phone, "diff-phone.png", screenshot_dirs)
     context.close()

@@ -102,4 +102,16 @@ def test_summary_line_reads_like_a_sentence():
     old = ArticleText("T", None, BASE)
     new = ArticleText("T", None, ("Update: more.", *BASE, "A closing paragraph here."))
     diff = diff_articles(old, new)
-    assert summary_line(diff, change_labels(diff, FACTS)) == "+2 paragraphs, +6 words; update note added"
+    assert (
+        summary_line(diff.summary, change_labels(diff, FACTS)) == "+2 paragraphs, +6 words; update note added"
+    )
+
+
+def test_headline_test_when_only_the_headline_flips_back_to_an_earlier_one():
+    flipped_back = VersionFacts(old_exists=True, earlier_titles=frozenset({"Budget approved"}))
+    old = ArticleText("Budget passes", "Jane Reporter", BASE)
+    new = ArticleText("Budget approved", "Jane Reporter", BASE)
+    assert "headline_test" in change_labels(diff_articles(old, new), flipped_back)
+    assert "headline_test" not in change_labels(diff_articles(old, new), FACTS)  # a new headline
+    edited = ArticleText("Budget approved", "Jane Reporter", (*BASE, "More text."))
+    assert "headline_test" not in change_labels(diff_articles(old, edited), flipped_back)

@@ -56,7 +56,7 @@ def test_muo_diff_has_exactly_the_three_inserted_paragraphs(client, runtime, sit
 def test_muo_diff_page_highlights_the_inserted_paragraphs_and_nothing_else(client, runtime, site, muo):
     article_id, _ = track_muo_through_three_loads(client, runtime, site, muo)
 
-    page = client.get(f"/articles/{article_id}/diff?from=1&to=2").get_data(as_text=True)
+    page = client.get(f"/articles/{article_id}/diff?from=1&to=2&view=side").get_data(as_text=True)
 
     marked = [html.unescape(text) for text in re.findall(r"<ins>(.*?)</ins>", page, re.S)]
     assert marked == EXPECTED["v1_to_v2"]["inserted_paragraphs"]

@@ -115,8 +115,10 @@ def test_article_text_is_escaped_everywhere(client: FlaskClient, site: PageServe
     for path in (
         article_path,
         f"{article_path}/versions/1",
-        f"{article_path}/diff?from=0&to=1",
+        f"{article_path}/diff?from=0&to=1&view=side",
         f"{article_path}/diff?from=0&to=1&view=inline",
+        f"{article_path}/versions/1/snapshot",
+        "/changes",
         "/",
     ):
         page = client.get(path).get_data(as_text=True)

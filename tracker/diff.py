@@ -2,34 +2,35 @@
 
 difflib aligns paragraphs (cheap: it compares whole strings by hash); inside a replaced stretch a
 small dynamic programme pairs each removed paragraph with the added one it most resembles, and
-diff-match-patch with semantic cleanup diffs the words of each pair. A paragraph that left one
-place and reappears unchanged elsewhere is a move, not a deletion plus an insertion.
+diff-match-patch (its C++ build, fast-diff-match-patch) with semantic cleanup diffs the words of
+each pair. A paragraph that left one place and reappears unchanged elsewhere is a move, not a
+deletion plus an insertion.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import ClassVar
 
-from diff_match_patch import diff_match_patch
+import fast_diff_match_patch
 
 SIMILAR = 0.5  # Dice overlap of word sets above which a removed and an added paragraph are one edit
 MAX_PAIRING_CELLS = 250_000  # beyond this a replaced stretch is a rewrite: no pairing attempted
 PAIRING_BAND = 12  # how far from the diagonal pairs are scored, in paragraphs
-WORD = re.compile(r"\w+")
-TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleText:
-    """The parts of a version that a diff compares."""
+    """The parts of a version that a diff compares; the dates are the page's own."""
 
     title: str | None
     byline: str | None
     paragraphs: tuple[str, ...]
+    published_at: str | None = None
+    modified_at: str | None = None
 
 
 EMPTY = ArticleText(title=None, byline=None, paragraphs=())
@@ -67,23 +68,56 @@ class Summary:
 class TextDiff:
     title: FieldChange | None
     byline: FieldChange | None
+    published_at: FieldChange | None
+    modified_at: FieldChange | None
     blocks: tuple[Block, ...]
     summary: Summary
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.title or self.byline or any(block.op != "equal" for block in self.blocks))
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    """A run of unchanged paragraphs shown collapsed."""
+
+    blocks: tuple[Block, ...]
+    op: ClassVar[str] = "fold"  # lets templates tell folds from blocks
 
 
 def diff_articles(old: ArticleText, new: ArticleText) -> TextDiff:
-    """Return the diff from old to new: title and byline changes, paragraph blocks and counts."""
+    """Return the diff from old to new: headline, byline and date changes, paragraph blocks, counts."""
     blocks = diff_paragraphs(old.paragraphs, new.paragraphs)
     return TextDiff(
         title=field_change(old.title, new.title),
         byline=field_change(old.byline, new.byline),
+        published_at=field_change(old.published_at, new.published_at),
+        modified_at=field_change(old.modified_at, new.modified_at),
         blocks=blocks,
         summary=summarize(blocks),
     )
+
+
+def fold_unchanged(blocks: Sequence[Block], context: int) -> list[Block | Fold]:
+    """Return the blocks with each run of equal ones longer than needed for `context` paragraphs
+    around the changes folded away (a run at either end keeps context only on its inner side)."""
+    items: list[Block | Fold] = []
+    start = 0
+    while start < len(blocks):
+        if blocks[start].op != "equal":
+            items.append(blocks[start])
+            start += 1
+            continue
+        end = start
+        while end < len(blocks) and blocks[end].op == "equal":
+            end += 1
+        lead = context if start > 0 else 0  # after the previous change
+        tail = context if end < len(blocks) else 0  # before the next change
+        if end - start > lead + tail:
+            items.extend(blocks[start : start + lead])
+            items.append(Fold(tuple(blocks[start + lead : end - tail])))
+            items.extend(blocks[end - tail : end])
+        else:
+            items.extend(blocks[start:end])
+        start = end
+    return items
 
 
 def field_change(old: str | None, new: str | None) -> FieldChange | None:
@@ -117,6 +151,8 @@ def pair_similar(
         return [(i, None) for i in olds] + [(None, j) for j in news]
     old_words = [word_set(old[i]) for i in olds]
     new_words = [word_set(new[j]) for j in news]
+    if n == m and all(dice(a, b) >= SIMILAR for a, b in zip(old_words, new_words, strict=True)):
+        return list(zip(olds, news, strict=True))  # the common case: each paragraph edited in place
     band = PAIRING_BAND + abs(n - m)
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for a in range(1, n + 1):
@@ -154,7 +190,7 @@ def rows_from_scores(
 
 
 def word_set(text: str) -> frozenset[str]:
-    return frozenset(WORD.findall(text.lower()))
+    return frozenset(text.lower().split())
 
 
 def dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -203,33 +239,101 @@ def row_block(
 def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
     """Return the word-level diff of two paragraphs as ("=" | "-" | "+", text) runs.
 
-    Words are diffed as whole tokens (each encoded as one character), and semantic cleanup
-    merges small islands of equality so that a rewritten phrase reads as one change.
+    Words are split on whitespace, as `git diff --word-diff` does, and each is encoded as one
+    character so that diff-match-patch compares whole words; a semantic cleanup weighed in
+    characters then merges small islands of equality, so a rewritten phrase reads as one change.
     """
-    symbols: dict[str, str] = {}
-    tokens: list[str] = []
+    old_tokens, new_tokens = spaced_words(old), spaced_words(new)
+    symbols = {token: chr(0x10000 + n) for n, token in enumerate(dict.fromkeys(old_tokens + new_tokens))}
+    tokens = {symbol: token for token, symbol in symbols.items()}
+    diffs = fast_diff_match_patch.diff(
+        "".join(map(symbols.__getitem__, old_tokens)),
+        "".join(map(symbols.__getitem__, new_tokens)),
+        timelimit=0,
+        checklines=False,
+        cleanup="No",
+        counts_only=False,
+    )
+    runs = [(op, "".join(map(tokens.__getitem__, encoded))) for op, encoded in diffs]
+    return tuple(spaces_outside_changes(merge_runs(cleanup_semantic(runs))))
 
-    def encode(text: str) -> str:
-        out = []
-        for token in TOKEN.findall(text):
-            if token not in symbols:
-                symbols[token] = chr(0x10000 + len(tokens))
-                tokens.append(token)
-            out.append(symbols[token])
-        return "".join(out)
 
-    engine = diff_match_patch()
-    diffs = engine.diff_main(encode(old), encode(new), False)
-    engine.diff_cleanupSemantic(diffs)
-    runs: list[tuple[str, str]] = []
-    for operation, encoded in diffs:
-        op = "=" if operation == 0 else "-" if operation < 0 else "+"
-        text = "".join(tokens[ord(symbol) - 0x10000] for symbol in encoded)
-        if runs and runs[-1][0] == op:
-            runs[-1] = (op, runs[-1][1] + text)
+def spaced_words(text: str) -> list[str]:
+    """Return the words of text, each but the first with the space before it (they join back to text)."""
+    words = text.split(" ")
+    return [words[0], *(" " + word for word in words[1:])]
+
+
+def cleanup_semantic(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Turn each equality no longer (in characters) than the changes on both sides of it into a
+    deletion plus an insertion: diff-match-patch's semantic cleanup, without its character-level
+    steps that would cut words apart."""
+    runs = list(runs)
+    equalities: list[int] = []
+    inserted_before = deleted_before = inserted_after = deleted_after = 0
+    pointer = 0
+    while pointer < len(runs):
+        op, text = runs[pointer]
+        if op == "=":
+            equalities.append(pointer)
+            inserted_before, deleted_before, inserted_after, deleted_after = (
+                inserted_after,
+                deleted_after,
+                0,
+                0,
+            )
+        else:
+            inserted_after += len(text) if op == "+" else 0
+            deleted_after += len(text) if op == "-" else 0
+            last = runs[equalities[-1]][1] if equalities else ""
+            if (
+                last
+                and len(last) <= max(inserted_before, deleted_before)
+                and len(last) <= max(inserted_after, deleted_after)
+            ):
+                where = equalities.pop()
+                runs[where : where + 1] = [("-", last), ("+", last)]
+                if equalities:
+                    equalities.pop()  # the equality before it must be weighed again
+                pointer = equalities[-1] if equalities else -1
+                inserted_before = deleted_before = inserted_after = deleted_after = 0
+        pointer += 1
+    return runs
+
+
+def merge_runs(runs: list[tuple[str, str]]) -> list[list[str]]:
+    """Join neighbouring runs of one kind; within each change, deletions come before insertions."""
+    merged: list[list[str]] = []
+    pending = {"-": "", "+": ""}
+    for op, text in [*runs, ("=", "")]:
+        if op != "=":
+            pending[op] += text
+            continue
+        merged.extend([change, pending[change]] for change in "-+" if pending[change])
+        pending = {"-": "", "+": ""}
+        if merged and merged[-1][0] == "=":
+            merged[-1][1] += text
         elif text:
-            runs.append((op, text))
-    return tuple(runs)
+            merged.append(["=", text])
+    return merged
+
+
+def spaces_outside_changes(runs: list[list[str]]) -> list[tuple[str, str]]:
+    """Move the space that opens each change into the unchanged text before it ("said <del>x</del>")."""
+    for index, (op, _text) in enumerate(runs):
+        if op != "=":
+            continue
+        group = []
+        for run in runs[index + 1 :]:
+            if run[0] == "=":
+                break
+            group.append(run)
+        replaced = {run[0] for run in group} == {"-", "+"}  # both sides lose the space: both stay whole
+        if replaced and all(run[1].startswith(" ") for run in group):
+            runs[index][1] += " "
+            for run in group:
+                run[1] = run[1][1:]
+    return [(op, text) for op, text in runs if text]
 
 
 def summarize(blocks: Sequence[Block]) -> Summary:

@@ -7,9 +7,10 @@ listed here; tests/test_labels.py has a case for each.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker.diff import Block, TextDiff
+from tracker.diff import Block, Summary, TextDiff
 
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # An editor's note announcing a change, in English and a few common languages.
@@ -44,6 +45,7 @@ class VersionFacts:
     old_modified: str | None = None
     new_modified: str | None = None
     reverted_to: int | None = None  # an earlier (not the previous) version the new one repeats
+    earlier_titles: frozenset[str] = frozenset()  # headlines of the versions before the old one
 
 
 def change_labels(diff: TextDiff, facts: VersionFacts) -> list[str]:
@@ -61,6 +63,7 @@ def change_labels(diff: TextDiff, facts: VersionFacts) -> list[str]:
         "numbers_changed": numbers_changed(diff.blocks),
         "paragraphs_removed": diff.summary.paragraphs_removed > 0,
         "reverted": facts.reverted_to is not None,
+        "headline_test": is_headline_test(diff, facts),
     }
     found["stealth_edit"] = is_stealth_edit(diff, facts, note=note, numbers=found["numbers_changed"])
     return [label for label, present in found.items() if present]
@@ -93,6 +96,12 @@ def numbers_changed(blocks: tuple[Block, ...]) -> bool:
     )
 
 
+def is_headline_test(diff: TextDiff, facts: VersionFacts) -> bool:
+    """Return True when only the headline changed, back to one the article already had (A/B tests)."""
+    only_title = diff.byline is None and all(block.op == "equal" for block in diff.blocks)
+    return bool(diff.title and only_title and diff.title.new in facts.earlier_titles)
+
+
 def is_stealth_edit(diff: TextDiff, facts: VersionFacts, *, note: bool, numbers: bool) -> bool:
     """Return True for a substantive edit (enough words, or any figure) with no note and the
     page's own modified date untouched."""
@@ -110,13 +119,13 @@ LABEL_WORDS = {
     "numbers_changed": "numbers changed",
     "paragraphs_removed": "paragraphs removed",
     "reverted": "reverted",
+    "headline_test": "headline test",
     "stealth_edit": "stealth edit",
 }
 
 
-def summary_line(diff: TextDiff, labels: list[str]) -> str:
+def summary_line(summary: Summary, labels: Sequence[str]) -> str:
     """Return a one-line account of a change, e.g. '+3 paragraphs, +95 words; update note added'."""
-    summary = diff.summary
     parts = [
         f"{sign}{count} {noun}{'' if count == 1 else 's'}"
         for sign, count, noun in (
@@ -129,6 +138,6 @@ def summary_line(diff: TextDiff, labels: list[str]) -> str:
         )
         if count
     ]
-    counts = ", ".join(parts) or ("headline only" if diff.title else "no text change")
+    counts = ", ".join(parts) or ("headline only" if "headline_changed" in labels else "no text change")
     notes = ", ".join(LABEL_WORDS.get(label, label.replace("_", " ")) for label in labels)
     return f"{counts}; {notes}" if notes else counts

@@ -95,6 +95,10 @@ class Version(Base):
     extractor: Mapped[str] = mapped_column(String(128))
     # A revert or an A/B headline: the earlier version whose content this one repeats.
     matches_number: Mapped[int | None]
+    # How this version differs from the one before, computed once when it is stored, so that
+    # timelines, recent changes and alerts never recompute diffs.
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    change: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # the diff's summary counts
     # Evidence, kept so extraction can be rerun: zlib-compressed body as fetched, and headers.
     raw_html: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     response_headers: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True)

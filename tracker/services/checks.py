@@ -11,7 +11,7 @@ import hashlib
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -24,6 +24,7 @@ from tracker.fetch import Fetch, Page, Validators
 from tracker.models import Article, Check, Site, Version
 from tracker.normalize import content_hash, word_count
 from tracker.services.articles import get_article
+from tracker.services.history import change_between
 
 Clock = Callable[[], datetime]
 
@@ -187,6 +188,8 @@ def new_version(session: Session, article: Article, observation: Observation) ->
         response_headers=dict(page.headers),
         encoding=page.encoding,
     )
+    diff, version.labels = change_between(session, latest, version)
+    version.change = asdict(diff.summary)
     session.add(version)
     article.version_count = version.number
     article.title = extracted.title or article.title

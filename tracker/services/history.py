@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, exists, select
 from sqlalchemy.orm import Session, undefer
 
 from tracker.diff import EMPTY, ArticleText, TextDiff, diff_articles
 from tracker.errors import InvalidInput, NotFound
-from tracker.labels import VersionFacts, change_labels
-from tracker.models import Article, Check, Version
+from tracker.labels import LABEL_WORDS, VersionFacts, change_labels
+from tracker.models import Article, Check, Subscription, Version
+from tracker.timeline import VersionEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,19 @@ def version_text(version: Version | None) -> ArticleText:
     """Return the parts of a version that diffs compare (the empty article for None)."""
     if version is None:
         return EMPTY
-    return ArticleText(title=version.title, byline=version.byline, paragraphs=tuple(version.paragraphs))
+    return ArticleText(
+        title=version.title,
+        byline=version.byline,
+        paragraphs=tuple(version.paragraphs),
+        published_at=version.published_at,
+        modified_at=version.modified_at,
+    )
+
+
+def change_between(session: Session, old: Version | None, new: Version) -> tuple[TextDiff, list[str]]:
+    """Return the diff from old (None: the empty article) to new, and its labels."""
+    diff = diff_articles(version_text(old), version_text(new))
+    return diff, change_labels(diff, version_facts(session, old, new))
 
 
 def diff_versions(
@@ -84,17 +98,151 @@ def diff_versions(
         raise InvalidInput("version numbers start at 1 (from=0 is the empty article)", code="bad_version")
     new = get_version(session, article.id, to_n)
     old = get_version(session, article.id, from_n) if from_n > 0 else None
-    diff = diff_articles(version_text(old), version_text(new))
-    return VersionDiff(
-        article=article, old=old, new=new, diff=diff, labels=change_labels(diff, version_facts(old, new))
-    )
+    diff, labels = change_between(session, old, new)
+    return VersionDiff(article=article, old=old, new=new, diff=diff, labels=labels)
 
 
-def version_facts(old: Version | None, new: Version) -> VersionFacts:
+def version_facts(session: Session, old: Version | None, new: Version) -> VersionFacts:
     """Return what the labels need to know about the two versions beyond their text."""
-    return VersionFacts(
-        old_exists=old is not None,
-        old_modified=old.modified_at if old else None,
-        new_modified=new.modified_at,
-        reverted_to=new.matches_number,
+    if old is None:
+        return VersionFacts(old_exists=False)
+    earlier_titles = session.scalars(
+        select(Version.title)
+        .where(Version.article_id == old.article_id, Version.number < old.number)
+        .distinct()
     )
+    return VersionFacts(
+        old_exists=True,
+        old_modified=old.modified_at,
+        new_modified=new.modified_at,
+        reverted_to=new.matches_number if new.matches_number != old.number else None,
+        earlier_titles=frozenset(title for title in earlier_titles if title),
+    )
+
+
+def version_entries(session: Session, article_id: int) -> list[VersionEntry]:
+    """Return the timeline facts of every version, oldest first, without loading any text."""
+    rows = session.execute(
+        select(
+            Version.number,
+            Version.observed_at,
+            Version.title,
+            Version.word_count,
+            Version.labels,
+            Version.change,
+            Version.matches_number,
+        )
+        .where(Version.article_id == article_id)
+        .order_by(Version.number)
+    )
+    return [
+        VersionEntry(
+            number=row.number,
+            observed_at=row.observed_at,
+            title=row.title,
+            word_count=row.word_count,
+            labels=tuple(row.labels or ()),
+            words_changed=(row.change or {}).get("words_added", 0)
+            + (row.change or {}).get("words_removed", 0),
+            matches_number=row.matches_number,
+        )
+        for row in rows
+    ]
+
+
+def version_at(session: Session, article: Article, moment: datetime) -> tuple[Version, datetime | None]:
+    """Return the version that was live at `moment` and when the next one replaced it (None: still live)."""
+    version = session.scalar(
+        select(Version)
+        .where(Version.article_id == article.id, Version.observed_at <= moment)
+        .order_by(Version.number.desc())
+        .limit(1)
+    )
+    if version is None:
+        raise NotFound(
+            f"article {article.id} had no version yet at {moment:%Y-%m-%d %H:%M} UTC; "
+            "pick a later time or open its history",
+            code="version_not_found",
+        )
+    until = session.scalar(
+        select(Version.observed_at).where(
+            Version.article_id == article.id, Version.number == version.number + 1
+        )
+    )
+    return version, until
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEntry:
+    """One new version in the recent-changes list."""
+
+    article_id: int
+    article_title: str | None
+    url: str
+    host: str
+    number: int
+    observed_at: datetime
+    labels: tuple[str, ...]
+    change: dict[str, int]
+    version_id: int
+
+
+def recent_changes(
+    session: Session,
+    *,
+    user_id: int | None,
+    label: str | None = None,
+    host: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    cursor: int | None = None,
+) -> tuple[list[ChangeEntry], int | None]:
+    """Return new versions (not first ones), newest first, of the user's articles (all when None)."""
+    if label is not None and label not in LABEL_WORDS:
+        raise InvalidInput(f"unknown label {label!r}; use one of {', '.join(LABEL_WORDS)}", code="bad_label")
+    statement = (
+        select(
+            Version.id,
+            Version.number,
+            Version.observed_at,
+            Version.labels,
+            Version.change,
+            Article.id.label("article_id"),
+            Article.title,
+            Article.url,
+            Article.host,
+        )
+        .join(Article, Article.id == Version.article_id)
+        .where(Version.number > 1)
+    )
+    if user_id is not None:
+        statement = statement.where(
+            exists().where(Subscription.article_id == Article.id, Subscription.user_id == user_id)
+        )
+    if label:
+        statement = statement.where(cast(Version.labels, String).like(f'%"{label}"%'))
+    if host:
+        statement = statement.where(Article.host == host.strip().lower())
+    if since:
+        statement = statement.where(Version.observed_at >= since)
+    if until:
+        statement = statement.where(Version.observed_at < until)
+    if cursor:
+        statement = statement.where(Version.id < cursor)
+    rows = list(session.execute(statement.order_by(Version.id.desc()).limit(limit + 1)))
+    entries = [
+        ChangeEntry(
+            article_id=row.article_id,
+            article_title=row.title,
+            url=row.url,
+            host=row.host,
+            number=row.number,
+            observed_at=row.observed_at,
+            labels=tuple(row.labels or ()),
+            change=row.change or {},
+            version_id=row.id,
+        )
+        for row in rows[:limit]
+    ]
+    return entries, entries[-1].version_id if len(rows) > limit else None

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker.diff import Block, TextDiff
+from tracker.diff import Block, Fold, TextDiff, fold_unchanged
 from tracker.models import Article, Check, Version
-from tracker.services.history import VersionDiff
+from tracker.services.history import ChangeEntry, VersionDiff
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -63,6 +63,7 @@ def version_summary_payload(version: Version, *, base: str = "") -> dict[str, An
         "modified_at": version.modified_at,
         "word_count": version.word_count,
         "matches_version": version.matches_number,
+        "labels": list(version.labels or ()),
         "links": {"html": f"{base}/articles/{version.article_id}/versions/{version.number}"},
     }
 
@@ -82,11 +83,30 @@ def diff_payload(result: VersionDiff, *, context: int | None = None, base: str =
         "to": result.new.number,
         "title": field_payload(diff.title),
         "byline": field_payload(diff.byline),
+        "published_at": field_payload(diff.published_at),
+        "modified_at": field_payload(diff.modified_at),
         "summary": summary_payload(diff),
         "blocks": blocks_payload(diff.blocks, context),
         "labels": result.labels,
         "reverted_to": result.new.matches_number,
         "links": {"html": f"{base}/articles/{article_id}/diff?from={from_n}&to={result.new.number}"},
+    }
+
+
+def change_payload(entry: ChangeEntry, *, base: str = "") -> dict[str, Any]:
+    """Return one entry of the recent-changes list."""
+    return {
+        "article_id": entry.article_id,
+        "article_title": entry.article_title,
+        "url": entry.url,
+        "site": entry.host,
+        "version": entry.number,
+        "observed_at": iso(entry.observed_at),
+        "labels": list(entry.labels),
+        "summary": entry.change,
+        "links": {
+            "html": f"{base}/articles/{entry.article_id}/diff?from={entry.number - 1}&to={entry.number}"
+        },
     }
 
 
@@ -119,37 +139,10 @@ def block_payload(block: Block) -> dict[str, Any]:
 
 
 def blocks_payload(blocks: tuple[Block, ...], context: int | None) -> list[dict[str, Any]]:
-    """Return the blocks; with context=K, keep K equal blocks beside each change and count the rest."""
+    """Return the blocks; with context=K, runs of unchanged paragraphs beyond K of a change are counted."""
     if context is None:
         return [block_payload(block) for block in blocks]
-    out: list[dict[str, Any]] = []
-    for start, run in equal_runs(blocks):
-        if run is None:
-            out.append(block_payload(blocks[start]))
-            continue
-        lead = context if start > 0 else 0  # context after the previous change
-        tail = context if start + run < len(blocks) else 0  # context before the next change
-        if run <= lead + tail:
-            out.extend(block_payload(block) for block in blocks[start : start + run])
-            continue
-        out.extend(block_payload(block) for block in blocks[start : start + lead])
-        out.append({"op": "equal", "count": run - lead - tail})
-        out.extend(block_payload(block) for block in blocks[start + run - tail : start + run])
-    return out
-
-
-def equal_runs(blocks: tuple[Block, ...]) -> list[tuple[int, int | None]]:
-    """Return (start, length) for each run of equal blocks, and (index, None) for each other block."""
-    runs: list[tuple[int, int | None]] = []
-    index = 0
-    while index < len(blocks):
-        if blocks[index].op != "equal":
-            runs.append((index, None))
-            index += 1
-            continue
-        end = index
-        while end < len(blocks) and blocks[end].op == "equal":
-            end += 1
-        runs.append((index, end - index))
-        index = end
-    return runs
+    return [
+        {"op": "equal", "count": len(item.blocks)} if isinstance(item, Fold) else block_payload(item)
+        for item in fold_unchanged(blocks, context)
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
 
-from tracker.web import api, auth, context, errors, pages, templating
+from tracker.web import api, auth, context, errors, pages, reading, templating
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, which a browser never sends by itself
     auth.init_app(app)
-    for blueprint in (auth.bp, pages.bp, api.bp):
+    for blueprint in (auth.bp, pages.bp, reading.bp, api.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
@@ -11,17 +10,19 @@ from tracker.errors import InvalidInput
 from tracker.services import articles, checks, history
 from tracker.services.payloads import (
     article_payload,
+    change_payload,
     check_payload,
     diff_payload,
+    iso,
     version_payload,
     version_summary_payload,
 )
 from tracker.web import access
 from tracker.web.auth import Account, bearer_account
 from tracker.web.context import get_session, now, runtime
+from tracker.web.params import int_arg, limit_arg, time_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 
 
 @bp.before_request
@@ -165,6 +166,35 @@ def get_diff(article_id: int) -> Response:
     return jsonify(diff_payload(result, context=int_arg("context")))
 
 
+@bp.get("/articles/<int:article_id>/as-of")
+def get_as_of(article_id: int) -> Response:
+    """The version that was live at ?at= (default now), with until when."""
+    require_reader()
+    session = get_session()
+    moment = time_arg("at") or now()
+    found, until = history.version_at(session, articles.get_article(session, article_id), moment)
+    return jsonify({**version_payload(found), "live_until": iso(until)})
+
+
+@bp.get("/changes")
+def list_changes() -> Response:
+    """New versions, newest first: the caller's articles (all with ?scope=all, or anonymously)."""
+    account = require_reader()
+    entries, next_cursor = history.recent_changes(
+        get_session(),
+        user_id=account.id if account and request.args.get("scope") != "all" else None,
+        label=request.args.get("label") or None,
+        host=request.args.get("site") or None,
+        since=time_arg("since"),
+        until=time_arg("until"),
+        limit=limit_arg(),
+        cursor=int_arg("cursor"),
+    )
+    return jsonify(
+        items=[change_payload(entry) for entry in entries], next=str(next_cursor) if next_cursor else None
+    )
+
+
 def current_account() -> Account | None:
     return g.get("account")
 
@@ -188,34 +218,3 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput("send a JSON object with Content-Type: application/json", code="bad_json")
     return data
-
-
-def int_arg(name: str) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit():
-        raise InvalidInput(f"?{name}= takes a whole number", code=f"bad_{name}")
-    return int(raw)
-
-
-def limit_arg() -> int:
-    limit = int_arg("limit")
-    if limit is None:
-        return DEFAULT_LIMIT
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"?limit= is from 1 to {MAX_LIMIT}", code="bad_limit")
-    return limit
-
-
-def time_arg(name: str) -> datetime | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            f"?{name}= takes an ISO 8601 time such as 2026-03-05T12:00:00Z", code=f"bad_{name}"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The HTML pages: article list, article history, one version, and the diff between two versions."""
+"""The HTML pages for watching articles: the list, adding, an article's history, check-now, unfollow."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.errors import TrackerError
-from tracker.labels import summary_line
 from tracker.services import articles, checks, history
+from tracker.timeline import largest_change, timeline
 from tracker.web import access
 from tracker.web.auth import Account
 from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm, AddArticleForm
 
 bp = Blueprint("pages", __name__)
-VIEWS = ("side", "inline")
 
 
 def account() -> Account | None:
@@ -68,10 +67,12 @@ def article(article_id: int) -> str:
     session = get_session()
     item = articles.get_article(session, article_id)
     user = account()
+    entries = history.version_entries(session, article_id)
     return render_template(
         "article.html",
         article=item,
-        versions=history.list_versions(session, article_id)[::-1],
+        timeline=timeline(entries),
+        largest_change=largest_change(entries),
         checks=history.list_checks(session, article_id, limit=30),
         following=bool(user and articles.is_following(session, user.id, article_id)),
         action=ActionForm(),
@@ -113,36 +114,3 @@ def unfollow(article_id: int) -> Response:
     session.commit()
     flash("You no longer follow this article.")
     return redirect(url_for("pages.index"))
-
-
-@bp.get("/articles/<int:article_id>/versions/<int:number>")
-def version(article_id: int, number: int) -> str:
-    access.ensure_reader(account())
-    session = get_session()
-    return render_template(
-        "version.html",
-        article=articles.get_article(session, article_id),
-        version=history.get_version(session, article_id, number),
-    )
-
-
-@bp.get("/articles/<int:article_id>/diff")
-def diff(article_id: int) -> str:
-    access.ensure_reader(account())
-    session = get_session()
-    item = articles.get_article(session, article_id)
-    result = history.diff_versions(
-        session,
-        item,
-        from_number=request.args.get("from", type=int),
-        to_number=request.args.get("to", type=int),
-    )
-    view = request.args.get("view", "side")
-    return render_template(
-        "diff.html",
-        article=item,
-        result=result,
-        view=view if view in VIEWS else "side",
-        summary=summary_line(result.diff, result.labels),
-        versions=history.list_versions(session, article_id),
-    )

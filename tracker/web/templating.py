@@ -1,17 +1,30 @@
-"""Template filters: how times and sites read on the pages."""
+"""Template filters: how times, sites and changes read on the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from datetime import UTC, datetime
 
 from flask import Flask
 
+from tracker.diff import Summary
+from tracker.labels import LABEL_WORDS, summary_line
 from tracker.urls import host_of
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(host_of, "site")
+    app.add_template_filter(change_line)
+    app.jinja_env.globals["label_words"] = LABEL_WORDS
+
+
+def change_line(change: Mapping[str, int], labels: Sequence[str]) -> str:
+    """Return the one-line summary of a stored change (counts and labels)."""
+    return summary_line(
+        Summary(**{field.name: change.get(field.name, 0) for field in fields(Summary)}), labels
+    )
 
 
 def when(moment: datetime | None) -> str:

@@ -1,0 +1,176 @@
+"""Benchmark: computing diffs, and the server time of the diff page and of a long article page.
+
+    .venv/bin/python bench/diff.py            # prints a table; medians of repeated runs
+
+Targets (issue 5): a 100 k-character pair with 5 % of words changed at scattered places in under
+50 ms; the diff page of that pair under 150 ms; an article page with 1,000 versions under 100 ms.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import statistics
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tracker import create_app, db
+from tracker.diff import diff_paragraphs
+from tracker.models import Article, Version
+
+SYLLABLES = ["ba", "be", "bi", "bo", "bu", "ca", "ce", "ci", "co", "cu", "da", "de", "di", "do", "du", "fa", "fe", "fi", "fo", "fu", "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no", "nu", "ra", "re", "ri", "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu"]
+rng = random.Random(7)
+VOCABULARY = ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4))) for _ in range(3000)]
+WEIGHTS = [1 / (rank + 1) for rank in range(len(VOCABULARY))]  # Zipf, like real text
+
+
+def words(count: int) -> list[str]:
+    return rng.choices(VOCABULARY, WEIGHTS, k=count)
+
+
+def article(chars: int) -> list[str]:
+    paragraphs: list[str] = []
+    while sum(map(len, paragraphs)) < chars:
+        paragraphs.append(" ".join(words(rng.randint(40, 110))).capitalize() + ".")
+    return paragraphs
+
+
+def scatter(paragraphs: list[str], share: float) -> list[str]:
+    """Change `share` of the words at random places."""
+    changed = []
+    for text in paragraphs:
+        tokens = text.split()
+        for index in range(len(tokens)):
+            if rng.random() < share:
+                tokens[index] = words(1)[0]
+        changed.append(" ".join(tokens))
+    return changed
+
+
+def median_ms(run: Callable[[], object], repeat: int = 7) -> float:
+    run()  # warm up
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def cases(chars: int) -> dict[str, tuple[list[str], list[str]]]:
+    old = article(chars)
+    middle = len(old) // 2
+    return {
+        "one paragraph added": (old, [*old[:middle], " ".join(words(60)) + ".", *old[middle:]]),
+        "5% of words changed": (old, scatter(old, 0.05)),
+        "fully rewritten": (old, article(chars)),
+    }
+
+
+def diff_table() -> tuple[list[str], list[str]]:
+    print("| text | change | diff (median ms) |\n| --- | --- | --- |")
+    pair: tuple[list[str], list[str]] = ([], [])
+    for chars in (5_000, 20_000, 100_000):
+        for name, (old, new) in cases(chars).items():
+            print(
+                f"| {chars // 1000} k chars | {name} | {median_ms(functools.partial(diff_paragraphs, old, new)):.1f} |"
+            )
+            if chars == 100_000 and name.startswith("5%"):
+                pair = (old, new)
+    return pair
+
+
+def add_version(session, article_id: int, number: int, paragraphs: list[str], at: datetime, **extra) -> None:
+    session.add(
+        Version(
+            article_id=article_id,
+            number=number,
+            observed_at=at,
+            content_hash=f"{number:064d}",
+            title="Bench",
+            byline=None,
+            published_at=None,
+            modified_at=None,
+            paragraphs=paragraphs,
+            word_count=sum(len(p.split()) for p in paragraphs),
+            final_url="http://127.0.0.1/bench",
+            extractor="bench",
+            matches_number=None,
+            raw_html=zlib.compress(b"<html></html>"),
+            response_headers={},
+            encoding="utf-8",
+            **extra,
+        )
+    )
+
+
+def page_times(pair: tuple[list[str], list[str]]) -> None:
+    folder = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{folder / 'bench.sqlite'}"
+    db.upgrade(url)
+    app = create_app(database_url=url, secret_key="bench")
+    sessions = app.extensions["tracker"].sessions
+    now = datetime(2026, 3, 5, tzinfo=UTC)
+    with sessions.begin() as session:
+        big = Article(
+            url="http://127.0.0.1/big",
+            host="127.0.0.1",
+            status="active",
+            created_at=now,
+            next_check_at=now,
+            version_count=2,
+            failure_count=0,
+        )
+        long = Article(
+            url="http://127.0.0.1/long",
+            host="127.0.0.1",
+            status="active",
+            created_at=now,
+            next_check_at=now,
+            version_count=1000,
+            failure_count=0,
+        )
+        session.add_all([big, long])
+        session.flush()
+        add_version(session, big.id, 1, pair[0], now, labels=[], change={})
+        add_version(session, big.id, 2, pair[1], now + timedelta(hours=1), labels=["stealth_edit"], change={})
+        body = article(20_000)
+        for number in range(1, 1001):
+            labels = ["headline_changed", "stealth_edit"] if number % 7 == 0 else ["update_note_added"]
+            add_version(
+                session,
+                long.id,
+                number,
+                body,
+                now + timedelta(minutes=number),
+                labels=labels,
+                change={"words_added": number % 50, "words_removed": number % 13},
+            )
+        big_id, long_id = big.id, long.id
+    with sessions.begin() as session:
+        from tracker.services.accounts import create_user
+
+        create_user(session, "bench", password=None, is_admin=True, now=now)
+    client = app.test_client()
+
+    def get(path: str) -> None:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+
+    print("\n| page | server time (median ms) |\n| --- | --- |")
+    print(
+        f"| diff page, 100 k chars, 5% of words changed | "
+        f"{median_ms(lambda: get(f'/articles/{big_id}/diff?from=1&to=2&view=side')):.1f} |"
+    )
+    print(f"| article page with 1,000 versions | {median_ms(lambda: get(f'/articles/{long_id}')):.1f} |")
+
+
+if __name__ == "__main__":
+    page_times(diff_table())

@@ -1,0 +1,44 @@
+"""The article timeline: newest first, headline A/B flips folded into one group."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tracker.timeline import HeadlineTest, VersionEntry, largest_change, timeline
+
+T0 = datetime(2026, 3, 5, tzinfo=UTC)
+
+
+def entry(number: int, title: str = "A", labels: tuple[str, ...] = (), words: int = 0) -> VersionEntry:
+    return VersionEntry(number, T0 + timedelta(hours=number), title, 500, labels, words, None)
+
+
+def test_timeline_is_newest_first():
+    entries = [entry(1), entry(2, words=5), entry(3, words=1)]
+    assert [item.number for item in timeline(entries)] == [3, 2, 1]
+
+
+def test_headline_flips_are_one_group_with_the_first_flip():
+    flips = [
+        entry(1),
+        entry(2, "B", ("headline_changed",)),
+        entry(3, "A", ("headline_changed", "reverted", "headline_test")),
+        entry(4, "B", ("headline_changed", "reverted", "headline_test")),
+        entry(5, "B", (), words=12),
+    ]
+    grouped = timeline(flips)
+    assert [type(item).__name__ for item in grouped] == ["VersionEntry", "HeadlineTest", "VersionEntry"]
+    test = grouped[1]
+    assert isinstance(test, HeadlineTest)
+    assert [item.number for item in test.entries] == [2, 3, 4]
+    assert test.variants == ("B", "A")
+
+
+def test_a_headline_change_that_is_never_flipped_back_stays_a_version():
+    entries = [entry(1), entry(2, "B", ("headline_changed",))]
+    assert all(isinstance(item, VersionEntry) for item in timeline(entries))
+
+
+def test_largest_change_scales_bars_and_is_never_zero():
+    assert largest_change([entry(1), entry(2, words=7)]) == 7
+    assert largest_change([entry(1)]) == 1

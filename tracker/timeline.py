@@ -1,0 +1,73 @@
+"""An article's history as readers see it: versions newest first, headline A/B tests grouped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VersionEntry:
+    """What the timeline shows of one version (no text: cheap for a thousand versions)."""
+
+    number: int
+    observed_at: datetime
+    title: str | None
+    word_count: int
+    labels: tuple[str, ...]
+    words_changed: int  # added + removed, against the version before
+    matches_number: int | None
+
+    @property
+    def headline_only(self) -> bool:
+        """True when this version changed nothing but the headline."""
+        return "headline_changed" in self.labels and self.words_changed == 0
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineTest:
+    """Consecutive versions that only flip the headline between a few variants."""
+
+    entries: tuple[VersionEntry, ...]  # oldest first
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(entry.title or "" for entry in self.entries))
+
+    @property
+    def first(self) -> VersionEntry:
+        return self.entries[0]
+
+    @property
+    def last(self) -> VersionEntry:
+        return self.entries[-1]
+
+
+def timeline(entries: Sequence[VersionEntry]) -> list[VersionEntry | HeadlineTest]:
+    """Return the entries newest first, each run of headline-test flips folded into one group.
+
+    A run starts at the headline-only change that introduced a variant the later flips return to.
+    """
+    grouped: list[VersionEntry | HeadlineTest] = []
+    run: list[VersionEntry] = []
+    for entry in entries:  # oldest first
+        if "headline_test" in entry.labels and entry.headline_only:
+            previous = grouped[-1] if grouped else None
+            if not run and isinstance(previous, VersionEntry) and previous.headline_only:
+                run.append(previous)  # the first flip, before the test was recognisable
+                grouped.pop()
+            run.append(entry)
+            continue
+        if run:
+            grouped.append(HeadlineTest(tuple(run)))
+            run = []
+        grouped.append(entry)
+    if run:
+        grouped.append(HeadlineTest(tuple(run)))
+    return grouped[::-1]
+
+
+def largest_change(entries: Sequence[VersionEntry]) -> int:
+    """Return the largest words_changed of the entries (at least 1), to scale the change bars."""
+    return max((entry.words_changed for entry in entries), default=0) or 1

@@ -1,0 +1,113 @@
+"""The HTML pages for reading: one version, the diff of any two, the article as of a moment,
+the snapshot of the page as fetched, and recent changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from tracker.diff import fold_unchanged
+from tracker.labels import LABEL_WORDS, summary_line
+from tracker.services import articles, history
+from tracker.snapshot import safe_snapshot
+from tracker.web import access
+from tracker.web.context import get_session
+from tracker.web.pages import account
+from tracker.web.params import time_arg
+
+bp = Blueprint("reading", __name__)
+VIEWS = ("side", "inline")
+VIEW_COOKIE = "diff_view"
+CONTEXT = 2  # unchanged paragraphs shown around each change; the rest fold away
+SNAPSHOT_POLICY = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
+
+
+@bp.get("/articles/<int:article_id>/versions/<int:number>")
+def version(article_id: int, number: int) -> str:
+    access.ensure_reader(account())
+    session = get_session()
+    return render_template(
+        "version.html",
+        article=articles.get_article(session, article_id),
+        version=history.get_version(session, article_id, number),
+        as_of=None,
+    )
+
+
+@bp.get("/articles/<int:article_id>/as-of")
+def as_of(article_id: int) -> str:
+    access.ensure_reader(account())
+    session = get_session()
+    moment = time_arg("at") or datetime.now(UTC)
+    item = articles.get_article(session, article_id)
+    found, until = history.version_at(session, item, moment)
+    return render_template("version.html", article=item, version=found, as_of=moment, until=until)
+
+
+@bp.get("/articles/<int:article_id>/versions/<int:number>/snapshot")
+def snapshot(article_id: int, number: int) -> Response:
+    """The page as fetched, cleaned, for a sandboxed frame: it can neither run code nor load anything."""
+    access.ensure_reader(account())
+    found = history.get_version(get_session(), article_id, number, with_raw=True)
+    text = history.raw_html(found).decode(found.encoding or "utf-8", errors="replace")
+    response = make_response(safe_snapshot(text))
+    response.headers["Content-Security-Policy"] = SNAPSHOT_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.get("/articles/<int:article_id>/diff")
+def diff(article_id: int) -> WerkzeugResponse | str:
+    """The diff page; its URL always names from, to and view, so it reproduces what is shown."""
+    access.ensure_reader(account())
+    session = get_session()
+    item = articles.get_article(session, article_id)
+    to_n = request.args.get("to", type=int) or item.version_count
+    from_n = request.args.get("from", type=int)
+    from_n = max(to_n - 1, 0) if from_n is None else from_n
+    view = request.args.get("view")
+    if view not in VIEWS:
+        remembered = request.cookies.get(VIEW_COOKIE)
+        view = remembered if remembered in VIEWS else "side"
+    canonical: dict[str, Any] = {"from": str(from_n), "to": str(to_n), "view": view}
+    if {name: request.args.get(name) for name in canonical} != canonical:
+        return redirect(url_for("reading.diff", article_id=article_id, **canonical))
+    result = history.diff_versions(session, item, from_number=from_n, to_number=to_n)
+    page = render_template(
+        "diff.html",
+        article=item,
+        result=result,
+        view=view,
+        items=fold_unchanged(result.diff.blocks, CONTEXT),
+        summary=summary_line(result.diff.summary, result.labels),
+        versions=history.version_entries(session, article_id),
+    )
+    response = make_response(page)
+    response.set_cookie(VIEW_COOKIE, view, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/changes")
+def changes() -> str:
+    access.ensure_reader(account())
+    user = account()
+    label = request.args.get("label") or None
+    since, until = time_arg("since"), time_arg("until")
+    entries, next_cursor = history.recent_changes(
+        get_session(),
+        user_id=user.id if user and request.args.get("scope") != "all" else None,
+        label=label,
+        host=request.args.get("site") or None,
+        since=since,
+        until=until + timedelta(days=1) if until and len(request.args.get("until", "")) == 10 else until,
+        limit=50,
+        cursor=request.args.get("cursor", type=int),
+    )
+    return render_template(
+        "changes.html", entries=entries, next_cursor=next_cursor, labels=LABEL_WORDS, args=request.args
+    )
