@@ -41,6 +41,7 @@ class Settings:
     read_timeout: float = 30.0
     fetch_deadline: float = 60.0
     user_agent: str = "ArticleRevisionTracker/0.1 (+https://github.com/article-revision-tracker)"
+    chromium: str = "/usr/bin/chromium"  # for sites whose rules say "render with a browser"
     # Web
     public_read: bool = True
 

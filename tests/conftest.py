@@ -13,8 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
+import tracker.models  # noqa: F401  (registers every table)
 from tests.pageserver import PageServer
 from tracker import create_app, db
+from tracker.db import Base
 from tracker.runtime import Runtime
 
 # A developer's own TRACKER_* settings must not change what the tests see.
@@ -23,7 +25,6 @@ for _name in [name for name in os.environ if name.startswith("TRACKER_")]:
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DATA = Path(__file__).parent / "data"
-TABLES = ("checks", "versions", "subscriptions", "api_tokens", "sites", "articles", "users")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -76,7 +77,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield url
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 

@@ -9,7 +9,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACKER = ROOT / "tracker"
-PURE = ["addresses", "diff", "errors", "extract", "intervals", "labels", "normalize", "pacing", "urls"]
+PURE = [
+    "addresses",
+    "diff",
+    "errors",
+    "extract",
+    "htmlblocks",
+    "intervals",
+    "labels",
+    "noise",
+    "normalize",
+    "pacing",
+    "pagekind",
+    "pagemeta",
+    "rules",
+    "snapshot",
+    "timeline",
+    "urls",
+]
 SERVICES = sorted(path.stem for path in (TRACKER / "services").glob("*.py") if path.stem != "__init__")
 ALL_MODULES = sorted(str(path.relative_to(ROOT)) for path in TRACKER.rglob("*.py"))
 

@@ -82,13 +82,7 @@ def seed_versions(runtime: Runtime, site: PageServer, pages: list[str]) -> int:
         ].id
     for html in pages:
         site.serve("/a", html)
-        check_article(
-            runtime.sessions,
-            article_id,
-            fetch=runtime.fetch,
-            clock=lambda: datetime.now(UTC),
-            policy=runtime.policy,
-        )
+        check_article(runtime.checking, article_id)
     return article_id
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -12,7 +13,8 @@ from tests.pageserver import PageServer
 from tracker.models import Article, Check, Site, Version
 from tracker.runtime import Runtime
 from tracker.services import articles
-from tracker.services.checks import check_article, check_target, observe, record_check
+from tracker.services.checks import check_article, record_check
+from tracker.services.observing import check_target, observe
 
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
@@ -24,9 +26,7 @@ def track(runtime: Runtime, url: str, **kwargs) -> int:
 
 
 def check(runtime: Runtime, article_id: int, at: datetime = T0) -> Check:
-    return check_article(
-        runtime.sessions, article_id, fetch=runtime.fetch, clock=lambda: at, policy=runtime.policy
-    )
+    return check_article(replace(runtime.checking, clock=lambda: at), article_id)
 
 
 def count(runtime: Runtime, model, **where) -> int:
@@ -91,13 +91,15 @@ def test_byte_identical_body_is_unchanged_without_extracting(runtime: Runtime, s
     with runtime.sessions() as session:
         target = check_target(session, session.get(Article, article_id))
 
-    def must_not_extract(html: str, url: str | None):
+    def must_not_extract(html: str, url: str | None, rules):
         raise AssertionError("extraction ran on a byte-identical body")
 
-    observation = observe(target, fetch=runtime.fetch, now=T0, extract=must_not_extract)
+    observation = observe(target, fetch=runtime.checking.fetch, now=T0, extract=must_not_extract)
     assert observation.error is None and observation.article is None
     with runtime.sessions.begin() as session:
-        assert record_check(session, target, observation, policy=runtime.policy).outcome == "unchanged"
+        assert (
+            record_check(session, target, observation, policy=runtime.checking.policy).outcome == "unchanged"
+        )
 
 
 def test_conditional_get_gives_not_modified(runtime: Runtime, site: PageServer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import socket
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -36,11 +37,9 @@ def poll(
     worker: str = "w1",
     fetch: Fetch | None = None,
 ):
+    checking = replace(runtime.checking, fetch=fetch or runtime.checking.fetch, clock=lambda: at)
     return poll_once(
-        runtime.sessions,
-        fetch=fetch or runtime.fetch,
-        clock=lambda: at,
-        policy=runtime.policy,
+        checking,
         settings=PollSettings(worker=worker, batch_size=50, lease_seconds=300),
         pacer=pacer or HostPacer(0),
         sleep=(sleeps.append if sleeps is not None else lambda _: None),
@@ -138,7 +137,7 @@ def test_the_next_pass_checks_again_only_what_is_due(runtime: Runtime, site: Pag
     assert poll(runtime, T0 + timedelta(minutes=1)).checked == 0
     with runtime.sessions() as session:
         assert session.get(Article, article_id).claimed_by is None
-    assert poll(runtime, T0 + timedelta(seconds=runtime.policy.default_interval)).checked == 1
+    assert poll(runtime, T0 + timedelta(seconds=runtime.checking.policy.default_interval)).checked == 1
 
 
 def test_requests_to_one_host_are_spaced_by_the_host_delay(runtime: Runtime, site: PageServer):

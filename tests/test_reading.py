@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,9 +33,7 @@ def seed(runtime: Runtime, site: PageServer, pages: list[str], *, path: str = "/
     for n, html in enumerate(pages):
         site.serve(path, html)
         at = T0 + timedelta(hours=hours * n)
-        check_article(
-            runtime.sessions, article_id, fetch=runtime.fetch, clock=lambda at=at: at, policy=runtime.policy
-        )
+        check_article(replace(runtime.checking, clock=lambda at=at: at), article_id)
     return article_id
 
 

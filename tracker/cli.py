@@ -46,7 +46,7 @@ def add_command(url: str, username: str | None) -> None:
                 url,
                 user_id=user.id if user else None,
                 allow_private=run.settings.allow_private_networks,
-                now=run.clock(),
+                now=run.checking.clock(),
             )
         except TrackerError as error:
             raise click.UsageError(f"{error.code}: {error.message}") from None
@@ -64,9 +64,7 @@ def check_command(article_id: int | None, check_every: bool) -> None:
     run = runtime()
     if article_id is not None:
         try:
-            check = checks.check_article(
-                run.sessions, article_id, fetch=run.fetch, clock=run.clock, policy=run.policy
-            )
+            check = checks.check_article(run.checking, article_id)
         except TrackerError as error:
             raise click.UsageError(error.message) from None
         click.echo(
@@ -78,9 +76,7 @@ def check_command(article_id: int | None, check_every: bool) -> None:
     with run.sessions() as session:
         total = len(polling.checkable_ids(session))
     with click.progressbar(length=total, label="Checking", file=click.get_text_stream("stderr")) as bar:  # type: ignore[operator]  # click 8.5 stubs
-        report = polling.check_all(
-            run.sessions, fetch=run.fetch, clock=run.clock, policy=run.policy, progress=bar.update
-        )
+        report = polling.check_all(run.checking, progress=bar.update)
     counts = ", ".join(
         f"{count} {outcome.replace('_', ' ')}" for outcome, count in sorted(report.outcomes.items())
     )
@@ -120,10 +116,10 @@ def create_token_command(username: str, admin: bool, name: str) -> None:
     run = runtime()
     with run.sessions.begin() as session:
         try:
-            user = accounts.ensure_user(session, username, is_admin=admin, now=run.clock())
+            user = accounts.ensure_user(session, username, is_admin=admin, now=run.checking.clock())
         except TrackerError as error:
             raise click.UsageError(error.message) from None
-        token = accounts.create_token(session, user, name=name, now=run.clock())
+        token = accounts.create_token(session, user, name=name, now=run.checking.clock())
     click.echo(f"Token for {username} (shown once; store it safely):")
     click.echo(token)
 

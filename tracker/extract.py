@@ -1,34 +1,35 @@
-"""Extract the article from a page: title, byline, dates and the body's blocks in reading order.
+"""Extract the article from a page: title, byline, dates, lead image and the body's blocks in order.
 
-A pure function of the HTML, built on trafilatura in its precision mode. Each heading, paragraph,
-list item, blockquote paragraph and table row becomes one block; the headline is the title,
-never a block.
+A pure function of the HTML and the site's rules. By default trafilatura (precision mode) finds
+the article, and readability-lxml is tried when it finds none; a site's rules can instead pick
+the article's parts with CSS selectors, or keep the whole page's text. Each heading, paragraph,
+list item, blockquote paragraph, figure caption and table row becomes one block; the headline is
+the title, never a block; churn inside the body (tracker.noise) is removed.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from readability import Document as Readability
+from readability.readability import Unparseable
 from trafilatura.settings import Document
 
+from tracker import noise
 from tracker.errors import ExtractError
+from tracker.htmlblocks import Block, element_blocks
 from tracker.normalize import clean_paragraphs, clean_text
+from tracker.pagemeta import PageMeta, page_meta
+from tracker.rules import DEFAULT_RULES, ExtractionRules
 
-# Bump when extraction settings change, so stored versions say which extractor made them.
-EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/precision-fast/1"
-
-PUBLISHED_KEYS = ("article:published_time", "datepublished", "og:published_time", "dc.date.issued", "date")
-MODIFIED_KEYS = (
-    "article:modified_time",
-    "datemodified",
-    "og:updated_time",
-    "last-modified",
-    "dc.date.modified",
-)
+# Bump when extraction changes in a way that may change versions: the next check of every
+# article then re-extracts its latest version first, so an upgrade never looks like an edit.
+EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/2"
+# readability returns *something* for any page (a menu, a footer); below this it found no article.
+MIN_FALLBACK_WORDS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,40 +41,43 @@ class ExtractedArticle:
     published_at: str | None
     modified_at: str | None
     canonical_url: str | None
+    lead_image: str | None
     paragraphs: tuple[str, ...]
+    method: str  # trafilatura | readability | include | whole_page
 
 
-def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
+def extractor_name(rules: ExtractionRules) -> str:
+    """Return the name recorded on versions: the extractor's version and the rules' fingerprint."""
+    return f"{EXTRACTOR_VERSION}+rules:{rules.fingerprint}"
+
+
+def extract_article(
+    html: str, url: str | None = None, rules: ExtractionRules = DEFAULT_RULES
+) -> ExtractedArticle:
     """Return the article in html; raise ExtractError(no_article) when the page has no body text."""
     tree = parse_html(html)
-    dates = page_dates(tree)
-    canonical = canonical_link(tree)
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=True,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        include_formatting=False,
-        deduplicate=False,  # trafilatura's dedupe cache is shared state; extraction must stay pure
-        with_metadata=True,
-    )
-    if not isinstance(document, Document) or document.body is None:
-        raise ExtractError("no article text was found on the page", code="no_article")
-    title = clean_text(document.title) if document.title else None
-    paragraphs = without_headline(clean_paragraphs(body_blocks(document.body)), title)
+    meta = page_meta(tree)
+    prepare(tree, rules)
+    if rules.include:
+        title, byline, blocks, method = meta.title, None, selected_blocks(tree, rules), "include"
+    elif rules.whole_page:
+        title, byline, blocks, method = meta.title, None, element_blocks(tree.body), "whole_page"
+    else:
+        title, byline, blocks, method = found_article(tree, url, meta)
+        if not blocks:
+            title, byline, blocks, method = meta.title, None, readability_blocks(html, rules), "readability"
+    paragraphs = without_headline(clean_paragraphs(noise.clean_blocks(blocks, rules.ignore_patterns)), title)
     if not paragraphs:
         raise ExtractError("no article text was found on the page", code="no_article")
     return ExtractedArticle(
         title=title,
-        byline=clean_text(document.author) if document.author else None,
-        published_at=dates[0] or (document.date or None),
-        modified_at=dates[1],
-        canonical_url=canonical,
+        byline=clean_byline(byline),
+        published_at=meta.published_at,
+        modified_at=meta.modified_at,
+        canonical_url=meta.canonical_url,
+        lead_image=meta.lead_image,
         paragraphs=paragraphs,
+        method=method,
     )
 
 
@@ -85,94 +89,115 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
         raise ExtractError(f"the page is not parseable HTML ({exc})", code="no_article") from exc
 
 
-def body_blocks(body: etree._Element) -> list[str]:
-    """Return the text of each block of trafilatura's body tree, in reading order."""
-    blocks: list[str] = []
-    for element in body:
-        blocks.extend(element_blocks(element))
-    return blocks
+def prepare(tree: lxml.html.HtmlElement, rules: ExtractionRules) -> None:
+    """Remove what the rules exclude, and make figure captions paragraphs (trafilatura drops figures)."""
+    for xpath in rules.exclude_xpaths:
+        for element in tree.xpath(xpath):
+            if element.getparent() is not None:
+                element.drop_tree()
+    for element in tree.iter("figcaption"):
+        element.tag = "p"
+    for element in tree.iter("figure"):
+        element.tag = "div"
 
 
-def element_blocks(element: etree._Element) -> list[str]:
-    """Return one text per block inside a body element (lists, quotes and tables split up)."""
+def selected_blocks(tree: lxml.html.HtmlElement, rules: ExtractionRules) -> list[Block]:
+    """Return the blocks of the elements the include selectors pick, in page order."""
+    chosen = {element for xpath in rules.include_xpaths for element in tree.xpath(xpath)}
+    outermost = [
+        element for element in tree.iter() if element in chosen and not chosen_ancestor(element, chosen)
+    ]
+    return [block for element in outermost for block in element_blocks(element)]
+
+
+def chosen_ancestor(element: etree._Element, chosen: set[etree._Element]) -> bool:
+    return any(ancestor in chosen for ancestor in element.iterancestors())
+
+
+def clean_byline(byline: str | None) -> str | None:
+    """Return the byline without relative times or counters ("Jane Doe · 3 hours ago")."""
+    return clean_text(noise.without_noise_phrases(byline)) or None if byline else None
+
+
+def found_article(
+    tree: lxml.html.HtmlElement, url: str | None, meta: PageMeta
+) -> tuple[str | None, str | None, list[Block], str]:
+    """Return (title, byline, blocks, method) as trafilatura finds them; no blocks when it finds none."""
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=True,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=True,  # to tell a teaser (all link) from a paragraph that cites a source
+        include_formatting=False,
+        deduplicate=False,  # trafilatura's dedupe cache is shared state; extraction must stay pure
+        with_metadata=True,
+    )
+    title = clean_text(document.title) if isinstance(document, Document) and document.title else meta.title
+    if isinstance(document, Document) and document.body is not None:
+        blocks = body_blocks(document.body)
+        if any(text.strip() for text, _share in blocks):
+            return title, document.author, blocks, "trafilatura"
+    return title, None, [], "trafilatura"
+
+
+def readability_blocks(html: str, rules: ExtractionRules) -> list[Block]:
+    """Return the blocks readability-lxml finds in the page (empty when it finds none).
+
+    Parses the page again: trafilatura has changed the first tree, and this path is rare.
+    """
+    tree = parse_html(html)
+    prepare(tree, rules)
+    try:
+        summary = Readability(lxml.html.tostring(tree, encoding="unicode")).summary(html_partial=True)
+    except (Unparseable, ValueError, TypeError, etree.ParserError):
+        return []
+    blocks = element_blocks(lxml.html.fragment_fromstring(summary, create_parent="div"))
+    return blocks if sum(len(text.split()) for text, _share in blocks) >= MIN_FALLBACK_WORDS else []
+
+
+def body_blocks(body: etree._Element) -> list[Block]:
+    """Return the blocks of trafilatura's body tree, in reading order, with their share of link text."""
+    return [block for element in body for block in trafilatura_blocks(element)]
+
+
+def trafilatura_blocks(element: etree._Element) -> list[Block]:
+    """Return one block per text unit inside a trafilatura element (lists, quotes, tables split up)."""
     tag = element.tag
     if tag == "list":
-        return [text for item in element.iterchildren("item") for text in item_blocks(item)]
+        return [block for item in element.iterchildren("item") for block in item_blocks(item)]
     if tag == "quote" and len(element) and all(child.tag in ("p", "list", "head") for child in element):
-        return [text for child in element for text in element_blocks(child)]
+        return [block for child in element for block in trafilatura_blocks(child)]
     if tag == "table":
         return [
-            " | ".join(cell_text(cell) for cell in row.iterchildren("cell")) for row in element.iter("row")
+            (" | ".join(" ".join(cell.itertext()).strip() for cell in row.iterchildren("cell")), 0.0)
+            for row in element.iter("row")
         ]
     if tag == "graphic":
         return []
-    return [" ".join(element.itertext())]
+    return [with_link_share(element)]
 
 
-def item_blocks(item: etree._Element) -> list[str]:
+def item_blocks(item: etree._Element) -> list[Block]:
     """Return a list item's own text, then its nested list's items."""
     nested = [child for child in item if child.tag == "list"]
     for child in nested:
         item.remove(child)
-    return [" ".join(item.itertext()), *(text for child in nested for text in element_blocks(child))]
+    return [with_link_share(item), *(block for child in nested for block in trafilatura_blocks(child))]
 
 
-def cell_text(cell: etree._Element) -> str:
-    return clean_text(" ".join(cell.itertext()))
+def with_link_share(element: etree._Element) -> Block:
+    text = " ".join(element.itertext())
+    linked = sum(len(" ".join(ref.itertext())) for ref in element.iter("ref"))
+    size = len(text.strip())
+    return text, (linked / size if size else 0.0)
 
 
 def without_headline(paragraphs: tuple[str, ...], title: str | None) -> tuple[str, ...]:
-    """Return the blocks without the headline, which trafilatura repeats as the first heading."""
+    """Return the blocks without the headline, which pages repeat as their first heading."""
     if title and paragraphs and paragraphs[0] == title:
         return paragraphs[1:]
     return paragraphs
-
-
-def page_dates(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
-    """Return the page's own (published, modified) dates from meta tags and JSON-LD."""
-    meta = {
-        (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower(): tag.get("content")
-        for tag in tree.iter("meta")
-        if tag.get("content")
-    }
-    for item in tree.iter("time"):
-        if item.get("itemprop") and item.get("datetime"):
-            meta.setdefault(item.get("itemprop").lower(), item.get("datetime"))
-    meta.update({key: value for key, value in json_ld_dates(tree).items() if key not in meta})
-    published = next((meta[key].strip() for key in PUBLISHED_KEYS if meta.get(key)), None)
-    modified = next((meta[key].strip() for key in MODIFIED_KEYS if meta.get(key)), None)
-    return published, modified
-
-
-def json_ld_dates(tree: lxml.html.HtmlElement) -> dict[str, str]:
-    """Return datePublished / dateModified found in the page's JSON-LD blocks."""
-    found: dict[str, str] = {}
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        for node in json_ld_nodes(data):
-            for key in ("datePublished", "dateModified"):
-                if isinstance(node.get(key), str):
-                    found.setdefault(key.lower(), node[key])
-    return found
-
-
-def json_ld_nodes(data: object) -> list[dict]:
-    """Return the objects of a JSON-LD document, looking inside lists and @graph."""
-    if isinstance(data, list):
-        return [node for item in data for node in json_ld_nodes(item)]
-    if isinstance(data, dict):
-        return [data, *json_ld_nodes(data.get("@graph", []))]
-    return []
-
-
-def canonical_link(tree: lxml.html.HtmlElement) -> str | None:
-    """Return the page's rel=canonical URL, if it names one."""
-    for link in tree.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
-            return link.get("href").strip()
-    return None

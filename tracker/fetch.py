@@ -129,6 +129,47 @@ def fetch_page(http: requests.Session, url: str, validators: Validators, *, limi
         raise fetch_error_from(exc, url) from exc
 
 
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One response as the server sent it (body decompressed), for the browser that renders pages."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def fetch_resource(
+    http: requests.Session,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    *,
+    limits: FetchLimits,
+) -> Resource:
+    """Return one response without following redirects (the browser follows them, each through here)."""
+    started = time.monotonic()
+    try:
+        with http.request(
+            method,
+            url,
+            headers=headers,
+            data=body,
+            stream=True,
+            allow_redirects=False,
+            timeout=(limits.connect_timeout, limits.read_timeout),
+        ) as response:
+            content = read_body(response, limits, started)
+            kept = {
+                name: value
+                for name, value in response.headers.items()
+                if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+            }
+            return Resource(response.status_code, kept, content)
+    except requests.RequestException as exc:
+        raise fetch_error_from(exc, url) from exc
+
+
 def conditional_headers(validators: Validators) -> dict[str, str]:
     """Return If-None-Match / If-Modified-Since headers for what we saw last time."""
     headers = {}
@@ -193,12 +234,17 @@ def retry_after_seconds(value: str | None, *, now: float | None = None) -> float
 
 
 def read_capped(response: requests.Response, limits: FetchLimits, started: float) -> bytes:
-    """Return the decoded body, stopping at max_bytes (after decompression) or the total deadline."""
+    """Return the decoded HTML body, stopping at max_bytes (after decompression) or the total deadline."""
+    if not is_html_type(response.headers.get("Content-Type")):
+        raise not_html(response.headers.get("Content-Type"))
+    return read_body(response, limits, started)
+
+
+def read_body(response: requests.Response, limits: FetchLimits, started: float) -> bytes:
+    """Return the decoded body of any type, within the size cap and the total deadline."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
         raise too_large(limits.max_bytes)
-    if not is_html_type(response.headers.get("Content-Type")):
-        raise not_html(response.headers.get("Content-Type"))
     chunks: list[bytes] = []
     size = 0
     for chunk in body_chunks(response):

@@ -120,6 +120,7 @@ LABEL_WORDS = {
     "paragraphs_removed": "paragraphs removed",
     "reverted": "reverted",
     "headline_test": "headline test",
+    "baseline": "re-read with new rules",
     "stealth_edit": "stealth edit",
 }
 

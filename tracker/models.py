@@ -57,6 +57,9 @@ class Article(Base):
     last_modified: Mapped[str | None] = mapped_column(String(128))
     body_hash: Mapped[str | None] = mapped_column(String(64))
     failure_count: Mapped[int] = mapped_column(default=0)  # consecutive failed checks
+    # The extractor and rules the latest version's content hash stands for; when the current ones
+    # differ, the next check re-extracts the latest raw HTML first (tracker.extract.extractor_name).
+    baseline_extractor: Mapped[str | None] = mapped_column(String(128))
     # The lease: a worker that claimed the article owns its check until lease_until.
     claimed_by: Mapped[str | None] = mapped_column(String(128))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -92,7 +95,11 @@ class Version(Base):
     paragraphs: Mapped[list[str]] = mapped_column(JSON)
     word_count: Mapped[int]
     final_url: Mapped[str] = mapped_column(String(URL_LENGTH))
-    extractor: Mapped[str] = mapped_column(String(128))
+    lead_image: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    extractor: Mapped[str] = mapped_column(String(128))  # extractor version and rules fingerprint
+    # A baseline re-extracts the previous version's stored page with a new extractor or new rules:
+    # a change in how we read the page, not in the article.
+    baseline: Mapped[bool] = mapped_column(default=False)
     # A revert or an A/B headline: the earlier version whose content this one repeats.
     matches_number: Mapped[int | None]
     # How this version differs from the one before, computed once when it is stored, so that
@@ -130,3 +137,45 @@ class Site(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     host: Mapped[str] = mapped_column(String(255), unique=True)
     retry_after_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ExtractionRule(Base):
+    """How to read a site's pages (host set) or one article's page (article_id set, overrides the site)."""
+
+    __tablename__ = "extraction_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str | None] = mapped_column(String(255), unique=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), unique=True)
+    include: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exclude: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ignore: Mapped[list[str]] = mapped_column(JSON, default=list)
+    whole_page: Mapped[bool] = mapped_column(default=False)
+    render: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class RuleChange(Base):
+    """A note in the history of every article a rule change applies to."""
+
+    __tablename__ = "rule_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_by: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text)
+
+
+class ArticleAlias(Base):
+    """Another URL of a tracked article (its AMP or mobile page, a duplicate merged by rel=canonical)."""
+
+    __tablename__ = "article_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    merged_article_id: Mapped[int | None]  # the id the duplicate had, so links to it still lead here
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

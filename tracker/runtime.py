@@ -15,9 +15,10 @@ from sqlalchemy.orm import sessionmaker
 
 from config import Settings
 from tracker.db import make_engine, make_sessions
-from tracker.fetch import Fetch, FetchLimits, fetch_page, make_http
+from tracker.fetch import FetchLimits, fetch_page, fetch_resource, make_http
 from tracker.netguard import AddressGuard
-from tracker.services.checks import CheckPolicy
+from tracker.render import BrowserSettings, render_page
+from tracker.services.checks import Checking, CheckPolicy
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,11 @@ class Runtime:
     settings: Settings
     engine: Engine
     sessions: sessionmaker
-    fetch: Fetch
-    policy: CheckPolicy
+    checking: Checking  # sessions, fetch, render, clock and policy, for the check services
 
-    @staticmethod
-    def clock() -> datetime:
-        return datetime.now(UTC)
+
+def clock() -> datetime:
+    return datetime.now(UTC)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -43,10 +43,21 @@ def build_runtime(settings: Settings) -> Runtime:
         deadline=settings.fetch_deadline,
     )
     http = make_http(settings.user_agent, AddressGuard(allow_private=settings.allow_private_networks))
+    browser = BrowserSettings(executable=settings.chromium, timeout=settings.fetch_deadline)
+    sessions = make_sessions(engine)
     return Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_sessions(engine),
-        fetch=functools.partial(fetch_page, http, limits=limits),
-        policy=CheckPolicy(default_interval=settings.check_interval),
+        sessions=sessions,
+        checking=Checking(
+            sessions=sessions,
+            fetch=functools.partial(fetch_page, http, limits=limits),
+            render=functools.partial(
+                render_page,
+                resources=functools.partial(fetch_resource, http, limits=limits),
+                settings=browser,
+            ),
+            clock=clock,
+            policy=CheckPolicy(default_interval=settings.check_interval),
+        ),
     )

@@ -18,11 +18,20 @@ class VersionEntry:
     labels: tuple[str, ...]
     words_changed: int  # added + removed, against the version before
     matches_number: int | None
+    baseline: bool = False  # re-read the latest page with a new extractor or rules: no article change
 
     @property
     def headline_only(self) -> bool:
         """True when this version changed nothing but the headline."""
         return "headline_changed" in self.labels and self.words_changed == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something that happened to the article's history that is not a version (a rule change)."""
+
+    at: datetime
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +53,14 @@ class HeadlineTest:
         return self.entries[-1]
 
 
-def timeline(entries: Sequence[VersionEntry]) -> list[VersionEntry | HeadlineTest]:
-    """Return the entries newest first, each run of headline-test flips folded into one group.
+def timeline(
+    entries: Sequence[VersionEntry], notes: Sequence[Note] = ()
+) -> list[VersionEntry | HeadlineTest | Note]:
+    """Return the entries and notes newest first, each run of headline-test flips folded into one group.
 
     A run starts at the headline-only change that introduced a variant the later flips return to.
     """
-    grouped: list[VersionEntry | HeadlineTest] = []
+    grouped: list[VersionEntry | HeadlineTest | Note] = []
     run: list[VersionEntry] = []
     for entry in entries:  # oldest first
         if "headline_test" in entry.labels and entry.headline_only:
@@ -65,7 +76,13 @@ def timeline(entries: Sequence[VersionEntry]) -> list[VersionEntry | HeadlineTes
         grouped.append(entry)
     if run:
         grouped.append(HeadlineTest(tuple(run)))
-    return grouped[::-1]
+    return sorted([*grouped, *notes], key=moment, reverse=True)
+
+
+def moment(item: VersionEntry | HeadlineTest | Note) -> datetime:
+    if isinstance(item, Note):
+        return item.at
+    return item.last.observed_at if isinstance(item, HeadlineTest) else item.observed_at
 
 
 def largest_change(entries: Sequence[VersionEntry]) -> int:

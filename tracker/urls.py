@@ -118,3 +118,38 @@ def host_of(url: str) -> str:
 def bad_url(raw: object, why: str) -> InvalidInput:
     shown = raw if isinstance(raw, str) and len(raw) <= 200 else f"{str(raw)[:200]}..."
     return InvalidInput(f"not a trackable URL ({shown!r}): {why}", code="bad_url")
+
+
+SITE_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+AMP_QUERY = frozenset({"amp", "outputtype", "output"})
+
+
+def site_of(url: str) -> str:
+    """Return the host without the www., m., mobile. or amp. that sites put before their name."""
+    host = host_of(url)
+    for prefix in SITE_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            return host[len(prefix) :]
+    return host
+
+
+def url_variants(url: str) -> set[str]:
+    """Return the URL and the spellings of the same article a site may also serve: the page without
+    its AMP marker, and on the www, bare and mobile hosts."""
+    parts = urlsplit(url)
+    path = parts.path
+    for marker in ("/amp/", "/amp"):
+        if path.endswith(marker) and len(path) > len(marker):
+            path = path[: -len(marker)] or "/"
+    path = path.replace(".amp.html", ".html")
+    query = urlencode(
+        [
+            (key, value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            if not (key.lower() in AMP_QUERY and value.lower() in ("", "1", "amp", "true"))
+        ]
+    )
+    site = site_of(url)
+    netloc_port = f":{parts.port}" if parts.port else ""
+    hosts = {host_of(url), site, f"www.{site}", f"m.{site}"}
+    return {url} | {urlunsplit((parts.scheme, host + netloc_port, path, query, "")) for host in hosts}

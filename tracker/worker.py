@@ -37,14 +37,7 @@ def poll_job(runtime: Runtime) -> Callable[[], None]:
     pacer = HostPacer(settings.host_delay)
 
     def job() -> None:
-        report = poll_once(
-            runtime.sessions,
-            fetch=runtime.fetch,
-            clock=runtime.clock,
-            policy=runtime.policy,
-            settings=poll,
-            pacer=pacer,
-        )
+        report = poll_once(runtime.checking, settings=poll, pacer=pacer)
         if report.checked:
             logger.info("checked %d articles: %s", report.checked, dict(report.outcomes))
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tracker import urls
 from tracker.errors import InvalidInput, NotFound
-from tracker.models import Article, Subscription
+from tracker.models import Article, ArticleAlias, Subscription
 
 MIN_INTERVAL = 60
 MAX_INTERVAL = 30 * 24 * 3600
@@ -35,7 +35,7 @@ def add_article(
     """Track the URL (once, however it is spelled) and subscribe the user; return (article, created)."""
     url = urls.submitted_url(raw_url, allow_private=allow_private)
     interval = checked_interval(interval_seconds)
-    article = session.scalar(select(Article).where(Article.url == url))
+    article = tracked_as(session, url)
     created = article is None
     if article is None:
         article = Article(
@@ -53,6 +53,44 @@ def add_article(
     if user_id is not None:
         follow(session, user_id, article, now=now)
     return article, created
+
+
+def tracked_as(session: Session, url: str) -> Article | None:
+    """Return the article this URL already stands for: the same URL, its AMP or mobile twin, an
+    article whose canonical URL it is, or a URL merged into an article before."""
+    variants = urls.url_variants(url)
+    exact = session.scalar(select(Article).where(Article.url == url))
+    if exact is not None:
+        return exact
+    found = session.scalar(
+        select(Article)
+        .where(or_(Article.url.in_(variants), Article.canonical_url.in_(variants)))
+        .order_by(Article.id)
+    )
+    if found is not None:
+        return found
+    alias = session.scalar(select(ArticleAlias.article_id).where(ArticleAlias.url.in_(variants)))
+    return session.get(Article, alias) if alias is not None else None
+
+
+def merge_duplicate(session: Session, duplicate: Article, survivor: Article, *, now: datetime) -> None:
+    """Fold a just-added duplicate (no versions yet) into the article it turned out to be: its
+    followers follow the survivor, and its URL and id lead there from now on."""
+    for subscription in session.scalars(select(Subscription).where(Subscription.article_id == duplicate.id)):
+        if is_following(session, subscription.user_id, survivor.id):
+            session.delete(subscription)
+        else:
+            subscription.article_id = survivor.id
+    session.flush()
+    if survivor.status == "paused" and follower_count(session, survivor.id):
+        survivor.status = "active"
+    session.add(
+        ArticleAlias(
+            url=duplicate.url, article_id=survivor.id, merged_article_id=duplicate.id, created_at=now
+        )
+    )
+    session.delete(duplicate)
+    session.flush()
 
 
 def follow(session: Session, user_id: int, article: Article, *, now: datetime) -> None:
@@ -98,9 +136,17 @@ def unfollow(session: Session, user_id: int, article_id: int) -> None:
 
 
 def get_article(session: Session, article_id: int) -> Article:
-    """Return the article; raise NotFound."""
+    """Return the article; raise NotFound (naming the article it was merged into, if it was)."""
     article = session.get(Article, article_id)
     if article is None:
+        merged_into = session.scalar(
+            select(ArticleAlias.article_id).where(ArticleAlias.merged_article_id == article_id)
+        )
+        if merged_into is not None:
+            raise NotFound(
+                f"article {article_id} was the same article as {merged_into} (rel=canonical) and was merged into it",
+                code="article_merged",
+            )
         raise NotFound(f"there is no article {article_id}", code="article_not_found")
     return article
 

@@ -1,14 +1,8 @@
-"""Checking one article: read what we know, fetch and extract (no transaction held), then record.
-
-A check is three steps so that no database transaction stays open while the network is slow:
-`check_target` reads the article, `observe` fetches and extracts, `record_check` writes the Check
-row and, when the content is new, the Version, in one transaction.
-"""
+"""Checking one article, and recording what a check saw: the Check row, a new Version when the
+content is new (or a baseline when only our way of reading it changed), and the next check."""
 
 from __future__ import annotations
 
-import hashlib
-import time
 import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -17,14 +11,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import intervals
-from tracker.errors import CheckError
-from tracker.extract import EXTRACTOR_VERSION, ExtractedArticle, extract_article
-from tracker.fetch import Fetch, Page, Validators
+from tracker import intervals, urls
+from tracker.errors import InvalidInput
+from tracker.extract import ExtractedArticle
+from tracker.fetch import Fetch, Page
 from tracker.models import Article, Check, Site, Version
 from tracker.normalize import content_hash, word_count
-from tracker.services.articles import get_article
+from tracker.services.articles import get_article, merge_duplicate, tracked_as
 from tracker.services.history import change_between
+from tracker.services.observing import CheckTarget, Observation, check_target, latest_version, observe
 
 Clock = Callable[[], datetime]
 
@@ -36,87 +31,29 @@ class CheckPolicy:
     default_interval: int = 3600
 
 
-@dataclass(frozen=True, slots=True)
-class CheckTarget:
-    """What a check needs to know about an article, read before fetching."""
+@dataclass(frozen=True)
+class Checking:
+    """What checks need from the process they run in: sessions, fetchers, the clock, the policy."""
 
-    article_id: int
-    url: str
-    host: str
-    validators: Validators
-    body_hash: str | None
-    retry_after_until: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """What one fetch saw, before it is compared with the stored versions."""
-
-    started_at: datetime
-    duration_ms: int
-    page: Page | None = None
-    body_hash: str | None = None
-    article: ExtractedArticle | None = None  # None: 304, byte-identical body, or error
-    content_hash: str | None = None
-    error: CheckError | None = None
+    sessions: sessionmaker
+    fetch: Fetch
+    clock: Clock
+    policy: CheckPolicy
+    render: Fetch | None = None  # through a browser, for sites whose rules ask for one
 
 
-def check_article(
-    sessions: sessionmaker, article_id: int, *, fetch: Fetch, clock: Clock, policy: CheckPolicy
-) -> Check:
+def check_article(checking: Checking, article_id: int) -> Check:
     """Check one article now, whatever its schedule, and return the recorded Check."""
-    with sessions.begin() as session:
+    with checking.sessions.begin() as session:
         target = check_target(session, get_article(session, article_id))
-    observation = observe(target, fetch=fetch, now=clock())
-    with sessions.begin() as session:
-        return record_check(session, target, observation, policy=policy)
+    return check_claimed(checking, target)
 
 
-def check_target(session: Session, article: Article) -> CheckTarget:
-    """Return the facts a check needs about article (validators only once a version exists)."""
-    has_version = article.version_count > 0
-    return CheckTarget(
-        article_id=article.id,
-        url=article.url,
-        host=article.host,
-        validators=Validators(article.etag, article.last_modified) if has_version else Validators(),
-        body_hash=article.body_hash if has_version else None,
-        retry_after_until=session.scalar(select(Site.retry_after_until).where(Site.host == article.host)),
-    )
-
-
-def observe(
-    target: CheckTarget,
-    *,
-    fetch: Fetch,
-    now: datetime,
-    extract: Callable[[str, str | None], ExtractedArticle] = extract_article,
-) -> Observation:
-    """Fetch and extract the article; every failure becomes the observation's error."""
-    started = time.monotonic()
-
-    def elapsed() -> int:
-        return round((time.monotonic() - started) * 1000)
-
-    try:
-        if target.retry_after_until is not None and now < target.retry_after_until:
-            raise CheckError(
-                f"{target.host} asked us (Retry-After) to wait until {target.retry_after_until:%Y-%m-%d %H:%M:%S} UTC",
-                code="rate_limited",
-            )
-        page = fetch(target.url, target.validators)
-        if page.not_modified:
-            return Observation(now, elapsed(), page=page)
-        body_hash = hashlib.sha256(page.body).hexdigest()
-        if body_hash == target.body_hash:
-            return Observation(now, elapsed(), page=page, body_hash=body_hash)
-        article = extract(page.text, page.final_url)
-        digest = content_hash(article.title, article.byline, article.paragraphs)
-        return Observation(
-            now, elapsed(), page=page, body_hash=body_hash, article=article, content_hash=digest
-        )
-    except CheckError as error:
-        return Observation(now, elapsed(), error=error)
+def check_claimed(checking: Checking, target: CheckTarget) -> Check:
+    """Fetch and extract with no transaction open, then record the check in one transaction."""
+    observation = observe(target, fetch=checking.fetch, render=checking.render, now=checking.clock())
+    with checking.sessions.begin() as session:
+        return record_check(session, target, observation, policy=checking.policy)
 
 
 def record_check(
@@ -129,15 +66,20 @@ def record_check(
         update(Article).where(Article.id == target.article_id).values(last_checked_at=observation.started_at)
     )
     article = session.get_one(Article, target.article_id, populate_existing=True)
-    version = new_version(session, article, observation)
+    article = same_article_elsewhere(session, article, observation) or article
+    if observation.baseline is not None:
+        rebaseline(
+            session, article, observation.baseline, extractor=target.extractor, at=observation.started_at
+        )
+    version = new_version(session, article, observation, extractor=target.extractor)
     check = Check(
         article_id=article.id,
         checked_at=observation.started_at,
         duration_ms=observation.duration_ms,
-        outcome=outcome(article, observation, version),
+        outcome=outcome(observation, version),
         http_status=observation.error.http_status
         if observation.error
-        else observation.page and observation.page.status,
+        else (observation.page.status if observation.page else None),
         version_number=version.number if version else None,
         error_code=observation.error.code if observation.error else None,
         error_message=observation.error.message if observation.error else None,
@@ -149,49 +91,80 @@ def record_check(
     return check
 
 
-def latest_version(session: Session, article: Article) -> Version | None:
-    if article.version_count == 0:
+def same_article_elsewhere(session: Session, article: Article, observation: Observation) -> Article | None:
+    """Return the article this new one turns out to be (its page names it as canonical), after
+    merging this one into it; None when it is an article of its own."""
+    extracted = observation.article
+    if extracted is None or not extracted.canonical_url or article.version_count > 0:
         return None
-    return session.scalar(
-        select(Version).where(Version.article_id == article.id, Version.number == article.version_count)
+    try:
+        canonical = urls.normalize_url(extracted.canonical_url)
+    except InvalidInput:
+        return None
+    if canonical == article.url or urls.site_of(canonical) != urls.site_of(article.url):
+        return None  # a page may only speak for its own site
+    survivor = tracked_as(session, canonical)
+    if survivor is None or survivor.id == article.id:
+        return None
+    merge_duplicate(session, article, survivor, now=observation.started_at)
+    return survivor
+
+
+def rebaseline(
+    session: Session, article: Article, baseline: ExtractedArticle, *, extractor: str, at: datetime
+) -> None:
+    """Make the latest page, read the current way, the baseline new checks compare with.
+
+    When the reading differs from the stored latest version it becomes a baseline version: a
+    change in how we read the page, never reported as a change of the article.
+    """
+    latest = latest_version(session, article, with_raw=True)
+    article.baseline_extractor = extractor
+    if latest is None:
+        return
+    digest = content_hash(baseline.title, baseline.byline, baseline.paragraphs)
+    if digest == latest.content_hash:
+        return
+    version = version_from(
+        article,
+        baseline,
+        digest,
+        at=at,
+        extractor=extractor,
+        final_url=latest.final_url,
+        raw_html=latest.raw_html,
+        headers=latest.response_headers,
+        encoding=latest.encoding,
     )
+    version.baseline = True
+    store(session, article, version, latest)
 
 
-def new_version(session: Session, article: Article, observation: Observation) -> Version | None:
+def new_version(
+    session: Session, article: Article, observation: Observation, *, extractor: str
+) -> Version | None:
     """Add and return a Version when the observed content differs from the latest; else None."""
     extracted, page = observation.article, observation.page
     if extracted is None or page is None or observation.content_hash is None:
         return None
     latest = latest_version(session, article)
+    article.baseline_extractor = extractor
     if latest is not None and latest.content_hash == observation.content_hash:
         return None
-    version = Version(
-        article_id=article.id,
-        number=article.version_count + 1,
-        observed_at=observation.started_at,
-        content_hash=observation.content_hash,
-        title=extracted.title,
-        byline=extracted.byline,
-        published_at=extracted.published_at,
-        modified_at=extracted.modified_at,
-        paragraphs=list(extracted.paragraphs),
-        word_count=word_count(extracted.paragraphs),
-        final_url=page.final_url,
-        extractor=EXTRACTOR_VERSION,
-        matches_number=session.scalar(
-            select(Version.number)
-            .where(Version.article_id == article.id, Version.content_hash == observation.content_hash)
-            .order_by(Version.number.desc())
-            .limit(1)
-        ),
-        raw_html=zlib.compress(page.body, 6),
-        response_headers=dict(page.headers),
-        encoding=page.encoding,
+    version = page_version(
+        article, extracted, observation.content_hash, page, at=observation.started_at, extractor=extractor
     )
-    diff, version.labels = change_between(session, latest, version)
-    version.change = asdict(diff.summary)
-    session.add(version)
-    article.version_count = version.number
+    version.matches_number = session.scalar(
+        select(Version.number)
+        .where(
+            Version.article_id == article.id,
+            Version.content_hash == observation.content_hash,
+            Version.baseline.is_(False),
+        )
+        .order_by(Version.number.desc())
+        .limit(1)
+    )
+    store(session, article, version, latest)
     article.title = extracted.title or article.title
     article.canonical_url = extracted.canonical_url
     if version.number > 1:
@@ -199,7 +172,66 @@ def new_version(session: Session, article: Article, observation: Observation) ->
     return version
 
 
-def outcome(article: Article, observation: Observation, version: Version | None) -> str:
+def page_version(
+    article: Article, extracted: ExtractedArticle, digest: str, page: Page, *, at: datetime, extractor: str
+) -> Version:
+    return version_from(
+        article,
+        extracted,
+        digest,
+        at=at,
+        extractor=extractor,
+        final_url=page.final_url,
+        raw_html=zlib.compress(page.body, 6),
+        headers=dict(page.headers),
+        encoding=page.encoding,
+    )
+
+
+def version_from(
+    article: Article,
+    extracted: ExtractedArticle,
+    digest: str,
+    *,
+    at: datetime,
+    extractor: str,
+    final_url: str,
+    raw_html: bytes,
+    headers: dict[str, str],
+    encoding: str | None,
+) -> Version:
+    """Return the next Version of article holding the extracted text and the page it came from."""
+    return Version(
+        article_id=article.id,
+        number=article.version_count + 1,
+        observed_at=at,
+        content_hash=digest,
+        title=extracted.title,
+        byline=extracted.byline,
+        published_at=extracted.published_at,
+        modified_at=extracted.modified_at,
+        lead_image=extracted.lead_image,
+        paragraphs=list(extracted.paragraphs),
+        word_count=word_count(extracted.paragraphs),
+        final_url=final_url,
+        extractor=extractor,
+        baseline=False,
+        raw_html=raw_html,
+        response_headers=headers,
+        encoding=encoding,
+    )
+
+
+def store(session: Session, article: Article, version: Version, previous: Version | None) -> None:
+    """Add version with its change against the previous one (labels and counts)."""
+    diff, labels = change_between(session, previous, version)
+    version.labels = ["baseline"] if version.baseline else labels
+    version.change = asdict(diff.summary)
+    session.add(version)
+    article.version_count = version.number
+
+
+def outcome(observation: Observation, version: Version | None) -> str:
     """Return first | changed | unchanged | not_modified | error."""
     if observation.error is not None:
         return "error"

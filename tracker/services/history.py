@@ -131,6 +131,7 @@ def version_entries(session: Session, article_id: int) -> list[VersionEntry]:
             Version.labels,
             Version.change,
             Version.matches_number,
+            Version.baseline,
         )
         .where(Version.article_id == article_id)
         .order_by(Version.number)
@@ -145,6 +146,7 @@ def version_entries(session: Session, article_id: int) -> list[VersionEntry]:
             words_changed=(row.change or {}).get("words_added", 0)
             + (row.change or {}).get("words_removed", 0),
             matches_number=row.matches_number,
+            baseline=row.baseline,
         )
         for row in rows
     ]
@@ -214,7 +216,7 @@ def recent_changes(
             Article.host,
         )
         .join(Article, Article.id == Version.article_id)
-        .where(Version.number > 1)
+        .where(Version.number > 1, Version.baseline.is_(False))
     )
     if user_id is not None:
         statement = statement.where(

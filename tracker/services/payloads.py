@@ -10,6 +10,7 @@ from typing import Any
 
 from tracker.diff import Block, Fold, TextDiff, fold_unchanged
 from tracker.models import Article, Check, Version
+from tracker.rules import ExtractionRules
 from tracker.services.history import ChangeEntry, VersionDiff
 
 
@@ -34,6 +35,19 @@ def article_payload(article: Article, *, base: str = "") -> dict[str, Any]:
         "last_changed_at": iso(article.last_changed_at),
         "version_count": article.version_count,
         "links": {"html": f"{base}/articles/{article.id}"},
+    }
+
+
+def rules_payload(rules: ExtractionRules, *, source: str) -> dict[str, Any]:
+    """Return extraction rules; source says where they come from: article, site or default."""
+    return {
+        "source": source,
+        "include": list(rules.include),
+        "exclude": list(rules.exclude),
+        "ignore": list(rules.ignore),
+        "whole_page": rules.whole_page,
+        "render": rules.render,
+        "fingerprint": rules.fingerprint,
     }
 
 
@@ -63,6 +77,9 @@ def version_summary_payload(version: Version, *, base: str = "") -> dict[str, An
         "modified_at": version.modified_at,
         "word_count": version.word_count,
         "matches_version": version.matches_number,
+        "baseline": version.baseline,
+        "lead_image": version.lead_image,
+        "extractor": version.extractor,
         "labels": list(version.labels or ()),
         "links": {"html": f"{base}/articles/{version.article_id}/versions/{version.number}"},
     }

@@ -10,20 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from tracker.fetch import Fetch
 from tracker.models import Article
 from tracker.pacing import HostPacer
-from tracker.services.checks import (
-    CheckPolicy,
-    CheckTarget,
-    Clock,
-    check_article,
-    check_target,
-    observe,
-    record_check,
-)
+from tracker.services.checks import Checking, check_article, check_claimed
+from tracker.services.observing import check_target
 
 logger = logging.getLogger(__name__)
 CHECKED_STATUSES = ("active", "failing")
@@ -75,18 +67,16 @@ def claim_due(session: Session, *, worker: str, now: datetime, limit: int, lease
 
 
 def poll_once(
-    sessions: sessionmaker,
+    checking: Checking,
     *,
-    fetch: Fetch,
-    clock: Clock,
-    policy: CheckPolicy,
     settings: PollSettings,
     pacer: HostPacer,
     sleep: Callable[[float], None] = time.sleep,
 ) -> PollReport:
     """Claim due articles and check them, each host's requests spaced by the pacer."""
     report = PollReport()
-    with sessions.begin() as session:
+    clock = checking.clock
+    with checking.sessions.begin() as session:
         ids = claim_due(
             session,
             worker=settings.worker,
@@ -102,20 +92,11 @@ def poll_once(
         if wait > 0:
             sleep(wait)
         try:
-            report.outcomes[check_claimed(sessions, target, fetch=fetch, clock=clock, policy=policy)] += 1
+            report.outcomes[check_claimed(checking, target).outcome] += 1
         except Exception:  # one broken article must never stop the others (the one allowed catch-all)
             logger.exception("check of article %s failed unexpectedly", target.article_id)
             report.outcomes["crashed"] += 1
     return report
-
-
-def check_claimed(
-    sessions: sessionmaker, target: CheckTarget, *, fetch: Fetch, clock: Clock, policy: CheckPolicy
-) -> str:
-    """Check one claimed article and return the recorded outcome."""
-    observation = observe(target, fetch=fetch, now=clock())
-    with sessions.begin() as session:
-        return record_check(session, target, observation, policy=policy).outcome
 
 
 def checkable_ids(session: Session) -> list[int]:
@@ -125,20 +106,12 @@ def checkable_ids(session: Session) -> list[int]:
     )
 
 
-def check_all(
-    sessions: sessionmaker,
-    *,
-    fetch: Fetch,
-    clock: Clock,
-    policy: CheckPolicy,
-    progress: Callable[[int], None] = lambda _done: None,
-) -> PollReport:
+def check_all(checking: Checking, *, progress: Callable[[int], None] = lambda _done: None) -> PollReport:
     """Check every checkable article now, ignoring schedules and host delays (for `tracker check --all`)."""
     report = PollReport()
-    with sessions.begin() as session:
+    with checking.sessions.begin() as session:
         ids = checkable_ids(session)
     for article_id in ids:
-        check = check_article(sessions, article_id, fetch=fetch, clock=clock, policy=policy)
-        report.outcomes[check.outcome] += 1
+        report.outcomes[check_article(checking, article_id).outcome] += 1
         progress(1)
     return report

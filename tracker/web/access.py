@@ -31,3 +31,11 @@ def ensure_manager(account: Account | None, article_id: int) -> Account:
     if not account.is_admin and not articles.is_following(session, account.id, article_id):
         raise Forbidden("only followers of this article (or an admin) may do this", code="not_following")
     return account
+
+
+def ensure_admin(account: Account | None) -> Account:
+    """Return the account if it is an admin's; raise otherwise."""
+    account = signed_in(account)
+    if not account.is_admin:
+        raise Forbidden("only an admin may do this", code="admin_only")
+    return account

@@ -91,9 +91,7 @@ def delete_article(article_id: int) -> tuple[str, int]:
 def check_article(article_id: int) -> Response:
     require_manager(article_id)
     run = runtime()
-    check = checks.check_article(
-        run.sessions, article_id, fetch=run.fetch, clock=run.clock, policy=run.policy
-    )
+    check = checks.check_article(run.checking, article_id)
     return jsonify(check_payload(check))
 
 

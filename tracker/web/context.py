@@ -29,4 +29,4 @@ def close_session(_error: BaseException | None) -> None:
 
 
 def now() -> datetime:
-    return runtime().clock()
+    return runtime().checking.clock()

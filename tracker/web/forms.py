@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -24,3 +24,21 @@ class AddArticleForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class RulesForm(FlaskForm):
+    host = StringField("Site (host name)", validators=[Length(max=255)])
+    include = TextAreaField("Only these parts (CSS selectors, one per line)")
+    exclude = TextAreaField("Without these parts (CSS selectors, one per line)")
+    ignore = TextAreaField("Ignore text matching (regular expressions, one per line)")
+    whole_page = BooleanField("Whole page text (not an article)")
+    render = BooleanField("Render with a browser (the text is made by JavaScript)")
+
+    def fields_for_rules(self) -> dict[str, object]:
+        return {
+            "include": self.include.data or "",
+            "exclude": self.exclude.data or "",
+            "ignore": self.ignore.data or "",
+            "whole_page": bool(self.whole_page.data),
+            "render": bool(self.render.data),
+        }

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.errors import TrackerError
-from tracker.services import articles, checks, history
-from tracker.timeline import largest_change, timeline
+from tracker.services import articles, checks, history, rules
+from tracker.timeline import Note, largest_change, timeline
 from tracker.web import access
 from tracker.web.auth import Account
 from tracker.web.context import get_session, now, runtime
@@ -68,10 +68,14 @@ def article(article_id: int) -> str:
     item = articles.get_article(session, article_id)
     user = account()
     entries = history.version_entries(session, article_id)
+    notes = [
+        Note(change.changed_at, f"{change.description} (by {change.changed_by})")
+        for change in rules.rule_changes_for(session, item)
+    ]
     return render_template(
         "article.html",
         article=item,
-        timeline=timeline(entries),
+        timeline=timeline(entries, notes),
         largest_change=largest_change(entries),
         checks=history.list_checks(session, article_id, limit=30),
         following=bool(user and articles.is_following(session, user.id, article_id)),
@@ -85,9 +89,7 @@ def check_now(article_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     run = runtime()
-    check = checks.check_article(
-        run.sessions, article_id, fetch=run.fetch, clock=run.clock, policy=run.policy
-    )
+    check = checks.check_article(run.checking, article_id)
     flash(
         check_message(check.outcome, check.version_number, check.error_message),
         "error" if check.outcome == "error" else "info",

@@ -1,0 +1,102 @@
+"""What a page says about itself in its head: dates, canonical URL, lead image, title."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import lxml.html
+
+from tracker.normalize import clean_text
+
+PUBLISHED_KEYS = ("article:published_time", "datepublished", "og:published_time", "dc.date.issued", "date")
+MODIFIED_KEYS = (
+    "article:modified_time",
+    "datemodified",
+    "og:updated_time",
+    "last-modified",
+    "dc.date.modified",
+)
+IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src", "image")
+TITLE_KEYS = ("og:title", "twitter:title")
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    title: str | None
+    published_at: str | None
+    modified_at: str | None
+    canonical_url: str | None
+    lead_image: str | None
+
+
+def page_meta(tree: lxml.html.HtmlElement) -> PageMeta:
+    """Return the page's own metadata from meta tags, <time itemprop>, JSON-LD and <link rel>."""
+    meta = meta_values(tree)
+    for key, value in json_ld_values(tree).items():
+        meta.setdefault(key, value)
+    title_tag = tree.find(".//title")
+    return PageMeta(
+        title=first(meta, TITLE_KEYS)
+        or (clean_text(title_tag.text_content()) if title_tag is not None else None),
+        published_at=first(meta, PUBLISHED_KEYS),
+        modified_at=first(meta, MODIFIED_KEYS),
+        canonical_url=link_href(tree, "canonical"),
+        lead_image=first(meta, IMAGE_KEYS),
+    )
+
+
+def first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    return next((meta[key].strip() for key in keys if meta.get(key, "").strip()), None)
+
+
+def meta_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    """Return {property/name/itemprop: content} of the page's meta tags and <time itemprop>."""
+    values: dict[str, str] = {}
+    for tag in tree.iter("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
+        if key and tag.get("content"):
+            values.setdefault(key, tag.get("content"))
+    for item in tree.iter("time"):
+        if item.get("itemprop") and item.get("datetime"):
+            values.setdefault(item.get("itemprop").lower(), item.get("datetime"))
+    return values
+
+
+def json_ld_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    """Return datePublished, dateModified and image found in the page's JSON-LD blocks."""
+    found: dict[str, str] = {}
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for node in json_ld_nodes(data):
+            for key in ("datePublished", "dateModified", "image"):
+                value = node.get(key)
+                if isinstance(value, dict):
+                    value = value.get("url")
+                if isinstance(value, list) and value and isinstance(value[0], str):
+                    value = value[0]
+                if isinstance(value, str):
+                    found.setdefault(key.lower(), value)
+    return found
+
+
+def json_ld_nodes(data: object) -> list[dict]:
+    """Return the objects of a JSON-LD document, looking inside lists and @graph."""
+    if isinstance(data, list):
+        return [node for item in data for node in json_ld_nodes(item)]
+    if isinstance(data, dict):
+        return [data, *json_ld_nodes(data.get("@graph", []))]
+    return []
+
+
+def link_href(tree: lxml.html.HtmlElement, rel: str) -> str | None:
+    """Return the href of the first <link rel=...> naming rel."""
+    for link in tree.iter("link"):
+        if rel in (link.get("rel") or "").lower().split() and link.get("href"):
+            return link.get("href").strip()
+    return None

@@ -1,0 +1,191 @@
+"""The first two steps of a check: what we know of the article, and what one fetch shows of it.
+
+`check_target` reads the article in a short transaction; `observe` fetches and extracts with no
+transaction held, so a slow site never holds the database. tracker.services.checks records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.errors import CheckError, ExtractError
+from tracker.extract import ExtractedArticle, extract_article, extractor_name
+from tracker.fetch import Fetch, Page, Validators
+from tracker.models import Article, Site, Version
+from tracker.normalize import content_hash, word_count
+from tracker.pagekind import PageFacts, not_the_article
+from tracker.rules import DEFAULT_RULES, ExtractionRules
+from tracker.services.history import get_version
+from tracker.services.rules import effective_rules
+
+Extract = Callable[[str, str | None, ExtractionRules], ExtractedArticle]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """The latest version's page as fetched, to re-extract when the extractor or rules changed."""
+
+    html: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckTarget:
+    """What a check needs to know about an article, read before fetching."""
+
+    article_id: int
+    url: str
+    host: str
+    validators: Validators
+    body_hash: str | None
+    retry_after_until: datetime | None
+    rules: ExtractionRules = DEFAULT_RULES
+    latest_words: int | None = None
+    rebaseline: StoredPage | None = None  # set when the latest version was read another way
+
+    @property
+    def extractor(self) -> str:
+        return extractor_name(self.rules)
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What one fetch saw, before it is compared with the stored versions."""
+
+    started_at: datetime
+    duration_ms: int
+    page: Page | None = None
+    body_hash: str | None = None
+    article: ExtractedArticle | None = None  # None: 304, byte-identical body, or error
+    content_hash: str | None = None
+    error: CheckError | None = None
+    baseline: ExtractedArticle | None = field(default=None)  # the latest page read the current way
+
+
+def check_target(session: Session, article: Article) -> CheckTarget:
+    """Return the facts a check needs about article (validators only once a version exists)."""
+    has_version = article.version_count > 0
+    rules = effective_rules(session, article)
+    latest = latest_version(session, article, with_raw=article.baseline_extractor != extractor_name(rules))
+    return CheckTarget(
+        article_id=article.id,
+        url=article.url,
+        host=article.host,
+        validators=Validators(article.etag, article.last_modified) if has_version else Validators(),
+        body_hash=article.body_hash if has_version else None,
+        retry_after_until=session.scalar(select(Site.retry_after_until).where(Site.host == article.host)),
+        rules=rules,
+        latest_words=latest.word_count if latest else None,
+        rebaseline=stored_page(latest)
+        if latest and article.baseline_extractor != extractor_name(rules)
+        else None,
+    )
+
+
+def latest_version(session: Session, article: Article, *, with_raw: bool = False) -> Version | None:
+    if article.version_count == 0:
+        return None
+    return get_version(session, article.id, article.version_count, with_raw=with_raw)
+
+
+def stored_page(version: Version) -> StoredPage:
+    return StoredPage(
+        html=zlib.decompress(version.raw_html).decode(version.encoding or "utf-8", errors="replace"),
+        url=version.final_url,
+    )
+
+
+def observe(
+    target: CheckTarget,
+    *,
+    fetch: Fetch,
+    now: datetime,
+    render: Fetch | None = None,
+    extract: Extract = extract_article,
+) -> Observation:
+    """Fetch (or render, when the rules say so) and extract the article; every failure becomes the
+    observation's error."""
+    started = time.monotonic()
+
+    def elapsed() -> int:
+        return round((time.monotonic() - started) * 1000)
+
+    baseline = read_again(target, extract)
+    try:
+        if target.retry_after_until is not None and now < target.retry_after_until:
+            raise CheckError(
+                f"{target.host} asked us (Retry-After) to wait until "
+                f"{target.retry_after_until:%Y-%m-%d %H:%M:%S} UTC",
+                code="rate_limited",
+            )
+        page = page_getter(target, fetch, render)(target.url, target.validators)
+        if page.not_modified:
+            return Observation(now, elapsed(), page=page, baseline=baseline)
+        body_hash = hashlib.sha256(page.body).hexdigest()
+        if body_hash == target.body_hash and target.rebaseline is None:
+            return Observation(now, elapsed(), page=page, body_hash=body_hash)
+        article = article_on(page, target, extract)
+        digest = content_hash(article.title, article.byline, article.paragraphs)
+        return Observation(
+            now,
+            elapsed(),
+            page=page,
+            body_hash=body_hash,
+            article=article,
+            content_hash=digest,
+            baseline=baseline,
+        )
+    except CheckError as error:
+        return Observation(now, elapsed(), error=error, baseline=baseline)
+
+
+def page_getter(target: CheckTarget, fetch: Fetch, render: Fetch | None) -> Fetch:
+    """Return how to get this article's page: a plain fetch, or a browser when the rules ask for one."""
+    if not target.rules.render:
+        return fetch
+    if render is None:
+        raise CheckError(
+            "this site's rules ask for a browser, and none is available here", code="render_unavailable"
+        )
+    return render
+
+
+def article_on(page: Page, target: CheckTarget, extract: Extract) -> ExtractedArticle:
+    """Return the article extracted from page; raise CheckError when the page is not the article."""
+    try:
+        article = extract(page.text, page.final_url, target.rules)
+    except ExtractError as error:
+        raise not_the_article(facts(page, target, None, None)) or error from None
+    problem = not_the_article(facts(page, target, article.title, word_count(article.paragraphs)))
+    if problem is not None:
+        raise problem
+    return article
+
+
+def facts(page: Page, target: CheckTarget, title: str | None, words: int | None) -> PageFacts:
+    return PageFacts(
+        url=target.url,
+        final_url=page.final_url,
+        html=page.text,
+        title=title,
+        words=words,
+        previous_words=target.latest_words,
+    )
+
+
+def read_again(target: CheckTarget, extract: Extract) -> ExtractedArticle | None:
+    """Return the latest version's stored page extracted the current way, when that is needed."""
+    if target.rebaseline is None:
+        return None
+    try:
+        return extract(target.rebaseline.html, target.rebaseline.url, target.rules)
+    except ExtractError:
+        return None
