@@ -31,7 +31,8 @@ class Settings:
     port: int = 5000
     base_url: str = "http://127.0.0.1:5000"
     # Checking
-    check_interval: int = 3600
+    intervals: str = "6h=5m,1d=15m,3d=1h,14d=6h,*=1d"  # article age=time between checks (no own interval)
+    after_change: str = "2h=5m"  # for this long after a change, check at least this often
     batch_size: int = 50
     lease_seconds: int = 300
     host_delay: float = 1.0

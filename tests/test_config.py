@@ -34,7 +34,7 @@ def test_anything_else_stops_start_up_naming_the_setting():
 
 
 def test_numbers_are_parsed_and_checked():
-    assert config.load({"TRACKER_CHECK_INTERVAL": "600", "TRACKER_HOST_DELAY": "0.5"}).check_interval == 600
+    assert config.load({"TRACKER_BATCH_SIZE": "600", "TRACKER_HOST_DELAY": "0.5"}).batch_size == 600
     with pytest.raises(config.SettingError, match="TRACKER_TICK_SECONDS"):
         config.load({"TRACKER_TICK_SECONDS": "soon"})
 
@@ -45,7 +45,7 @@ def test_defaults_are_the_embedded_set_up():
         "instance/tracker.sqlite"
     )
     assert (settings.scheduler, settings.public_read, settings.allow_private_networks) == (True, True, False)
-    assert (settings.check_interval, settings.tick_seconds, settings.host_delay) == (3600, 5, 1.0)
+    assert (settings.intervals, settings.tick_seconds, settings.host_delay) == ("6h=5m,1d=15m,3d=1h,14d=6h,*=1d", 5, 1.0)
 
 
 def test_the_secret_key_is_generated_once_and_kept(tmp_path: Path):

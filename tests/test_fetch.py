@@ -13,8 +13,9 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from tests.pageserver import PageServer, Reply
+from tracker.charsets import decode_html
 from tracker.errors import FetchError
-from tracker.fetch import FetchLimits, Validators, fetch_page, make_http
+from tracker.fetch import Fetcher, FetchLimits, Validators
 from tracker.netguard import AddressGuard
 
 PAGE = "<!doctype html><html><head><title>T</title></head><body><p>Grüße, café</p></body></html>"
@@ -30,8 +31,10 @@ def fetch(
     guard: AddressGuard | None = None,
     limits: FetchLimits = LIMITS,
 ):
-    http = make_http("TrackerTest/1", guard or AddressGuard(allow_private=allow_private))
-    return fetch_page(http, url, validators, limits=limits)
+    fetcher = Fetcher(
+        guard or AddressGuard(allow_private=allow_private), user_agent="TrackerTest/1", limits=limits
+    )
+    return fetcher(url, validators)
 
 
 def failure(url: str, **kwargs) -> FetchError:
@@ -44,7 +47,7 @@ def failure(url: str, **kwargs) -> FetchError:
 def test_fetch_returns_text_status_final_url_and_validators(site: PageServer):
     url = site.serve("/a", PAGE, etag=True, headers={"Last-Modified": "Wed, 03 Mar 2021 17:00:00 GMT"})
     page = fetch(url)
-    assert (page.status, page.final_url, page.text) == (200, url, PAGE)
+    assert (page.status, page.final_url, page.body.decode()) == (200, url, PAGE)
     assert page.etag and page.last_modified == "Wed, 03 Mar 2021 17:00:00 GMT"
     assert site.requests[0][1]["User-Agent"] == "TrackerTest/1"
 
@@ -75,12 +78,12 @@ def test_fetch_follows_redirects_and_records_the_final_url(site: PageServer):
 )
 def test_fetch_decodes_by_header_meta_then_detection(site: PageServer, content_type, body, expected):
     page = fetch(site.serve("/a", body, content_type=content_type))
-    assert expected in page.text
+    assert expected in decode_html(page.body, page.content_type)[0]
 
 
 def test_gzip_bodies_are_decoded(site: PageServer):
     url = site.serve("/a", gzip.compress(PAGE.encode()), headers={"Content-Encoding": "gzip"})
-    assert fetch(url).text == PAGE
+    assert fetch(url).body == PAGE.encode()
 
 
 @pytest.mark.parametrize(("status", "code"), [(404, "http_404"), (500, "http_500"), (410, "http_410")])
@@ -99,8 +102,16 @@ def test_non_html_content_is_refused(site: PageServer, content_type):
     assert failure(site.serve("/a", b"%PDF-1.4 ...", content_type=content_type)).code == "not_html"
 
 
+def decoding_failure(url: str) -> FetchError:
+    page = fetch(url)
+    with pytest.raises(FetchError) as caught:
+        decode_html(page.body, page.content_type)
+    return caught.value
+
+
 def test_binary_without_a_content_type_is_not_html(site: PageServer):
-    assert failure(site.serve("/a", b"\x89PNG\r\n\x1a\n" + bytes(200), content_type=None)).code == "not_html"
+    url = site.serve("/a", b"\x89PNG\r\n\x1a\n" + bytes(200), content_type=None)
+    assert decoding_failure(url).code == "not_html"
 
 
 def test_body_over_the_cap_is_refused_by_content_length(site: PageServer):
@@ -127,7 +138,7 @@ def test_body_over_the_cap_is_refused_while_streaming(site: PageServer):
 def test_undecodable_bytes_are_an_error(site: PageServer):
     noise = bytes((n * 7919 + 13) % 256 for n in range(4096)).replace(b"<", b"")
     url = site.serve("/a", b"<html>" + noise, content_type="text/html")
-    assert failure(url).code == "undecodable"
+    assert decoding_failure(url).code == "undecodable"
 
 
 def test_redirect_loop_stops_after_five_hops(site: PageServer):

@@ -13,8 +13,9 @@ from tests.factories import FILLER
 from tests.pageserver import PageServer
 from tracker.errors import FetchError
 from tracker.extract import extract_article
-from tracker.fetch import FetchLimits, Validators, fetch_resource, make_http
+from tracker.fetch import FetchLimits, Validators
 from tracker.netguard import AddressGuard
+from tracker.outbound import fetch_resource, make_http
 from tracker.render import BrowserSettings, render_page
 from tracker.rules import make_rules
 
@@ -58,7 +59,7 @@ def serve_script_story(site: PageServer, paragraphs: list[str]) -> str:
 def test_a_rendered_page_has_the_text_scripts_made(site: PageServer):
     url = serve_script_story(site, [f"First. {FILLER}", f"Second. {FILLER}"])
     page = renderer(AddressGuard(allow_private=True))(url, Validators())
-    article = extract_article(page.text, page.final_url, make_rules(render=True, include=["#story"]))
+    article = extract_article(page.body.decode(), page.final_url, make_rules(render=True, include=["#story"]))
     assert article.paragraphs == (f"First. {FILLER}", f"Second. {FILLER}")  # the headline is the title
     assert {path for path, _ in site.requests} == {"/story", "/app.js", "/story.json"}
 
@@ -73,7 +74,7 @@ def test_every_request_of_a_rendered_page_passes_the_address_guard(site: PageSer
     page = renderer(OriginOnLoopback(allow_private=False))(
         f"http://origin.test:{site.port}/story", Validators()
     )
-    assert "Live story" in page.text
+    assert "Live story" in page.body.decode()
     seen = [path for path, _ in site.requests]
     assert "/secret.png" not in seen  # the loopback address was refused before any connection
     assert "/story" in seen and "/app.js" in seen

@@ -1,16 +1,168 @@
-"""When to check an article next: a pure function of what we know about it."""
+"""When to check an article next, and what its failures make of it: pure functions of its facts.
+
+Fresh articles change most: they are checked often while young and less as they age, and again
+often right after a change. Failures back off exponentially; a week of them makes an article
+`failing` (checked daily), a 410 or repeated 404s make it `gone` (no longer checked).
+"""
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalPolicy:
+    """How often articles without an interval of their own are checked (settings can change it)."""
+
+    by_age: tuple[tuple[int, int], ...] = (  # (age below, seconds between checks)
+        (6 * HOUR, 5 * MINUTE),
+        (DAY, 15 * MINUTE),
+        (3 * DAY, HOUR),
+        (14 * DAY, 6 * HOUR),
+    )
+    older: int = DAY
+    after_change: int = 5 * MINUTE  # at most this long between checks ...
+    after_change_window: int = 2 * HOUR  # ... for this long after a change was seen
+    jitter: float = 0.10  # ±10 %, so articles added together do not all fire together
+    max_backoff: int = DAY
+    failing_after: int = 7 * DAY  # of consecutive failures
+    failing_interval: int = DAY
+    gone_after_404s: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTiming:
+    """The facts about an article that decide its next check."""
+
+    created_at: datetime
+    last_changed_at: datetime | None
+    interval_seconds: int | None  # the user's fixed interval; None lets the policy decide
+    failure_count: int  # consecutive failed checks, this one included
+    failing_since: datetime | None
+
+
+def base_interval(timing: ArticleTiming, now: datetime, policy: IntervalPolicy) -> int:
+    """Return the seconds between checks when all goes well."""
+    if timing.interval_seconds is not None:
+        return timing.interval_seconds
+    age = (now - timing.created_at).total_seconds()
+    interval = next((seconds for below, seconds in policy.by_age if age < below), policy.older)
+    if (
+        timing.last_changed_at is not None
+        and (now - timing.last_changed_at).total_seconds() < policy.after_change_window
+    ):
+        interval = min(interval, policy.after_change)
+    return interval
 
 
 def next_check_at(
-    now: datetime, *, interval_seconds: int | None, default_interval: int, retry_after: float | None = None
+    timing: ArticleTiming,
+    now: datetime,
+    policy: IntervalPolicy,
+    *,
+    retry_after: float | None = None,
+    rng: random.Random | None = None,
 ) -> datetime:
-    """Return when the next check is due: the article's own interval, else the default, never
-    sooner than a Retry-After the site asked for."""
-    delay = float(interval_seconds if interval_seconds is not None else default_interval)
+    """Return when the next check is due: the interval (backed off after failures, jittered),
+    never sooner than a Retry-After the site asked for."""
+    interval = float(base_interval(timing, now, policy))
+    if timing.failure_count:
+        interval = min(interval * 2 ** (timing.failure_count - 1), max(interval, policy.max_backoff))
+    if status_after(timing, now, policy, http_status=None) == "failing":
+        interval = max(interval, policy.failing_interval)
+    if timing.interval_seconds is None:
+        interval *= 1 + (rng or random).uniform(-policy.jitter, policy.jitter)
     if retry_after is not None:
-        delay = max(delay, retry_after)
-    return now + timedelta(seconds=delay)
+        interval = max(interval, retry_after)
+    return now + timedelta(seconds=interval)
+
+
+def status_after(
+    timing: ArticleTiming, now: datetime, policy: IntervalPolicy, *, http_status: int | None
+) -> str:
+    """Return the status a check leaves an active article in: active, failing or gone."""
+    if http_status == 410 or (http_status == 404 and timing.failure_count >= policy.gone_after_404s):
+        return "gone"
+    if (
+        timing.failing_since is not None
+        and (now - timing.failing_since).total_seconds() >= policy.failing_after
+    ):
+        return "failing"
+    return "active"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """What a check leaves an article with."""
+
+    next_check_at: datetime
+    status: str
+    failure_count: int
+    failing_since: datetime | None
+
+
+def after_check(
+    before: ArticleTiming,
+    status: str,
+    now: datetime,
+    policy: IntervalPolicy,
+    *,
+    failed: bool,
+    http_status: int | None = None,
+    retry_after: float | None = None,
+    changed: bool = False,
+) -> Schedule:
+    """Return the schedule and status an article has after a check (failed or not, changed or not)."""
+    timing = ArticleTiming(
+        created_at=before.created_at,
+        last_changed_at=now if changed else before.last_changed_at,
+        interval_seconds=before.interval_seconds,
+        failure_count=before.failure_count + 1 if failed else 0,
+        failing_since=(before.failing_since or now) if failed else None,
+    )
+    if status in ("active", "failing"):
+        status = status_after(timing, now, policy, http_status=http_status if failed else None)
+    return Schedule(
+        next_check_at(timing, now, policy, retry_after=retry_after),
+        status,
+        timing.failure_count,
+        timing.failing_since,
+    )
+
+
+def parse_durations(text: str) -> list[tuple[str, int]]:
+    """Return [(key, seconds)] from text such as '6h=5m,1d=15m,*=1d' (units s, m, h, d)."""
+    pairs = []
+    for part in text.split(","):
+        key, _, value = part.strip().partition("=")
+        if not value:
+            raise ValueError(f"{part!r}: write age=interval, such as 6h=5m")
+        pairs.append((key.strip(), seconds(value.strip())))
+    return pairs
+
+
+def seconds(text: str) -> int:
+    """Return the seconds in '90s', '5m', '6h' or '1d'."""
+    units = {"s": 1, "m": MINUTE, "h": HOUR, "d": DAY}
+    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
+        raise ValueError(f"{text!r}: write a whole number and s, m, h or d, such as 15m")
+    return int(text[:-1]) * units[text[-1]]
+
+
+def policy_from(intervals: str, after_change: str) -> IntervalPolicy:
+    """Return the policy the TRACKER_INTERVALS and TRACKER_AFTER_CHANGE settings describe."""
+    pairs = parse_durations(intervals)
+    older = [interval for age, interval in pairs if age == "*"]
+    if len(older) != 1:
+        raise ValueError("end the intervals with one *=interval for older articles, such as *=1d")
+    window, interval = parse_durations(after_change)[0]
+    return IntervalPolicy(
+        by_age=tuple(sorted((seconds(age), value) for age, value in pairs if age != "*")),
+        older=older[0],
+        after_change=interval,
+        after_change_window=seconds(window),
+    )

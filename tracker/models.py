@@ -57,6 +57,7 @@ class Article(Base):
     last_modified: Mapped[str | None] = mapped_column(String(128))
     body_hash: Mapped[str | None] = mapped_column(String(64))
     failure_count: Mapped[int] = mapped_column(default=0)  # consecutive failed checks
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the first of them
     # The extractor and rules the latest version's content hash stands for; when the current ones
     # differ, the next check re-extracts the latest raw HTML first (tracker.extract.extractor_name).
     baseline_extractor: Mapped[str | None] = mapped_column(String(128))
@@ -152,6 +153,7 @@ class ExtractionRule(Base):
     ignore: Mapped[list[str]] = mapped_column(JSON, default=list)
     whole_page: Mapped[bool] = mapped_column(default=False)
     render: Mapped[bool] = mapped_column(default=False)
+    robots: Mapped[bool] = mapped_column(default=True)  # honour the site's robots.txt
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[str] = mapped_column(String(80))
 

@@ -15,7 +15,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Route, sync_playwright
 
 from tracker.errors import FetchError
-from tracker.fetch import Page, Resource, Validators
+from tracker.fetch import Page, Validators
+from tracker.outbound import Resource
 
 Resources = Callable[[str, str, dict[str, str], bytes | None], Resource]
 FLAGS = [
@@ -84,8 +85,7 @@ def render_page(
         status=200,
         headers=headers,
         body=html.encode(),
-        text=html,
-        encoding="utf-8",
+        content_type="text/html; charset=utf-8",
         etag=None,
         last_modified=None,
         duration_ms=round((time.monotonic() - started) * 1000),

@@ -26,13 +26,16 @@ class ExtractionRules:
     ignore: tuple[str, ...] = ()  # regular expressions: text to cut out of every block
     whole_page: bool = False  # not an article: keep all the page's text
     render: bool = False  # the text is made by JavaScript: fetch through a headless browser
+    robots: bool = True  # honour the site's robots.txt
 
     @cached_property
     def fingerprint(self) -> str:
-        """Return a short, stable name of these rules ('default' for none), recorded on versions."""
-        if self == DEFAULT_RULES:
+        """Return a short, stable name of the rules that shape the text ('default' for none), recorded
+        on versions; robots.txt does not change what a page says, so it is left out."""
+        reading = {key: value for key, value in asdict(self).items() if key != "robots"}
+        if reading == {key: value for key, value in asdict(DEFAULT_RULES).items() if key != "robots"}:
             return "default"
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:12]
+        return hashlib.sha256(json.dumps(reading, sort_keys=True).encode()).hexdigest()[:12]
 
     @cached_property
     def include_xpaths(self) -> tuple[str, ...]:
@@ -57,9 +60,10 @@ def make_rules(
     ignore: Iterable[str] = (),
     whole_page: bool = False,
     render: bool = False,
+    robots: bool = True,
 ) -> ExtractionRules:
     """Return checked rules; raise InvalidInput (bad_selector, bad_pattern) naming what is wrong."""
-    for name, flag in (("whole_page", whole_page), ("render", render)):
+    for name, flag in (("whole_page", whole_page), ("render", render), ("robots", robots)):
         if not isinstance(flag, bool):
             raise InvalidInput(f"{name} is true or false", code="bad_rules")
     rules = ExtractionRules(
@@ -68,6 +72,7 @@ def make_rules(
         ignore=cleaned("ignore", ignore),
         whole_page=whole_page,
         render=render,
+        robots=robots,
     )
     for selector in (*rules.include, *rules.exclude):
         try:

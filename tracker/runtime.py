@@ -13,10 +13,12 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from config import Settings
+from config import SettingError, Settings
 from tracker.db import make_engine, make_sessions
-from tracker.fetch import FetchLimits, fetch_page, fetch_resource, make_http
+from tracker.fetch import Fetcher, FetchLimits
+from tracker.intervals import IntervalPolicy, policy_from
 from tracker.netguard import AddressGuard
+from tracker.outbound import fetch_resource, make_http
 from tracker.render import BrowserSettings, render_page
 from tracker.services.checks import Checking, CheckPolicy
 
@@ -33,6 +35,14 @@ def clock() -> datetime:
     return datetime.now(UTC)
 
 
+def interval_policy(settings: Settings) -> IntervalPolicy:
+    """Return the interval policy of the settings; raise SettingError naming a bad one."""
+    try:
+        return policy_from(settings.intervals, settings.after_change)
+    except ValueError as exc:
+        raise SettingError(f"TRACKER_INTERVALS / TRACKER_AFTER_CHANGE: {exc}") from None
+
+
 def build_runtime(settings: Settings) -> Runtime:
     """Return the engine, session factory, guarded fetcher and check policy the settings describe."""
     engine = make_engine(settings.database_url)
@@ -42,7 +52,8 @@ def build_runtime(settings: Settings) -> Runtime:
         read_timeout=settings.read_timeout,
         deadline=settings.fetch_deadline,
     )
-    http = make_http(settings.user_agent, AddressGuard(allow_private=settings.allow_private_networks))
+    guard = AddressGuard(allow_private=settings.allow_private_networks)
+    http = make_http(settings.user_agent, guard)
     browser = BrowserSettings(executable=settings.chromium, timeout=settings.fetch_deadline)
     sessions = make_sessions(engine)
     return Runtime(
@@ -51,13 +62,13 @@ def build_runtime(settings: Settings) -> Runtime:
         sessions=sessions,
         checking=Checking(
             sessions=sessions,
-            fetch=functools.partial(fetch_page, http, limits=limits),
+            fetch=Fetcher(guard, user_agent=settings.user_agent, limits=limits),
             render=functools.partial(
                 render_page,
                 resources=functools.partial(fetch_resource, http, limits=limits),
                 settings=browser,
             ),
             clock=clock,
-            policy=CheckPolicy(default_interval=settings.check_interval),
+            policy=CheckPolicy(intervals=interval_policy(settings)),
         ),
     )

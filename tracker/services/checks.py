@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import intervals, urls
-from tracker.errors import InvalidInput
+from tracker.errors import CheckError, InvalidInput
 from tracker.extract import ExtractedArticle
 from tracker.fetch import Fetch, Page
+from tracker.intervals import IntervalPolicy
 from tracker.models import Article, Check, Site, Version
 from tracker.normalize import content_hash, word_count
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
@@ -28,7 +29,7 @@ Clock = Callable[[], datetime]
 class CheckPolicy:
     """Settings a check needs."""
 
-    default_interval: int = 3600
+    intervals: IntervalPolicy = field(default_factory=IntervalPolicy)
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,7 @@ def new_version(
     article.baseline_extractor = extractor
     if latest is not None and latest.content_hash == observation.content_hash:
         return None
-    version = page_version(
-        article, extracted, observation.content_hash, page, at=observation.started_at, extractor=extractor
-    )
+    version = page_version(article, extracted, observation, page, extractor=extractor)
     version.matches_number = session.scalar(
         select(Version.number)
         .where(
@@ -173,18 +172,18 @@ def new_version(
 
 
 def page_version(
-    article: Article, extracted: ExtractedArticle, digest: str, page: Page, *, at: datetime, extractor: str
+    article: Article, extracted: ExtractedArticle, observation: Observation, page: Page, *, extractor: str
 ) -> Version:
     return version_from(
         article,
         extracted,
-        digest,
-        at=at,
+        observation.content_hash or "",
+        at=observation.started_at,
         extractor=extractor,
         final_url=page.final_url,
-        raw_html=zlib.compress(page.body, 6),
+        raw_html=observation.raw_html or zlib.compress(page.body, 6),
         headers=dict(page.headers),
-        encoding=page.encoding,
+        encoding=observation.encoding,
     )
 
 
@@ -245,29 +244,46 @@ def outcome(observation: Observation, version: Version | None) -> str:
 def remember_fetch(article: Article, observation: Observation) -> None:
     """Keep the validators and body hash of a page we recorded, for the next conditional GET."""
     page = observation.page
-    if observation.error is not None:
-        article.failure_count += 1
-        return
-    article.failure_count = 0
-    if page is not None and not page.not_modified:
+    if observation.error is None and page is not None and not page.not_modified:
         article.etag = page.etag
         article.last_modified = page.last_modified
         article.body_hash = observation.body_hash
 
 
 def reschedule(session: Session, article: Article, observation: Observation, *, policy: CheckPolicy) -> None:
-    """Set the next check, release the lease, and make the whole host wait when it sent Retry-After."""
-    retry_after = observation.error.retry_after if observation.error else None
-    article.next_check_at = intervals.next_check_at(
+    """Set the next check and the status, release the lease, and hold the host after a Retry-After."""
+    error = observation.error
+    schedule = intervals.after_check(
+        timing_of(article),
+        article.status,
         observation.started_at,
-        interval_seconds=article.interval_seconds,
-        default_interval=policy.default_interval,
-        retry_after=retry_after,
+        policy.intervals,
+        failed=counts_as_failure(error),
+        http_status=error.http_status if error else None,
+        retry_after=error.retry_after if error else None,
+        changed=article.last_changed_at == observation.started_at,
     )
+    article.next_check_at, article.status = schedule.next_check_at, schedule.status
+    article.failure_count, article.failing_since = schedule.failure_count, schedule.failing_since
     article.claimed_by = None
     article.lease_until = None
-    if retry_after:
-        hold_host(session, article.host, until=observation.started_at + timedelta(seconds=retry_after))
+    if error and error.retry_after:
+        hold_host(session, article.host, until=observation.started_at + timedelta(seconds=error.retry_after))
+
+
+def timing_of(article: Article) -> intervals.ArticleTiming:
+    return intervals.ArticleTiming(
+        created_at=article.created_at,
+        last_changed_at=article.last_changed_at,
+        interval_seconds=article.interval_seconds,
+        failure_count=article.failure_count,
+        failing_since=article.failing_since,
+    )
+
+
+def counts_as_failure(error: CheckError | None) -> bool:
+    """Return True for errors of the article or its site; waiting out a Retry-After is not one."""
+    return error is not None and error.code != "rate_limited"
 
 
 def hold_host(session: Session, host: str, *, until: datetime) -> None:

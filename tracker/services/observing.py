@@ -10,12 +10,13 @@ import hashlib
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.charsets import decode_html
 from tracker.errors import CheckError, ExtractError
 from tracker.extract import ExtractedArticle, extract_article, extractor_name
 from tracker.fetch import Fetch, Page, Validators
@@ -57,8 +58,19 @@ class CheckTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class Fetched:
+    """What the network step got: a page, or the reason there is none."""
+
+    started_at: datetime
+    duration_ms: int
+    page: Page | None = None
+    body_hash: str | None = None
+    error: CheckError | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Observation:
-    """What one fetch saw, before it is compared with the stored versions."""
+    """What one check saw, before it is compared with the stored versions."""
 
     started_at: datetime
     duration_ms: int
@@ -67,7 +79,9 @@ class Observation:
     article: ExtractedArticle | None = None  # None: 304, byte-identical body, or error
     content_hash: str | None = None
     error: CheckError | None = None
-    baseline: ExtractedArticle | None = field(default=None)  # the latest page read the current way
+    baseline: ExtractedArticle | None = None  # the latest page read the current way
+    encoding: str | None = None
+    raw_html: bytes | None = None  # the body, compressed for storage, when it may become a version
 
 
 def check_target(session: Session, article: Article) -> CheckTarget:
@@ -111,14 +125,15 @@ def observe(
     render: Fetch | None = None,
     extract: Extract = extract_article,
 ) -> Observation:
-    """Fetch (or render, when the rules say so) and extract the article; every failure becomes the
+    """Fetch (or render, when the rules say so) and read the article; every failure becomes the
     observation's error."""
+    fetched = fetch_step(target, fetch=fetch, render=render, now=now)
+    return read_step(target, fetched, extract=extract) if needs_reading(target, fetched) else unread(fetched)
+
+
+def fetch_step(target: CheckTarget, *, fetch: Fetch, now: datetime, render: Fetch | None = None) -> Fetched:
+    """Get the page (network only: no decoding, no extraction)."""
     started = time.monotonic()
-
-    def elapsed() -> int:
-        return round((time.monotonic() - started) * 1000)
-
-    baseline = read_again(target, extract)
     try:
         if target.retry_after_until is not None and now < target.retry_after_until:
             raise CheckError(
@@ -127,24 +142,66 @@ def observe(
                 code="rate_limited",
             )
         page = page_getter(target, fetch, render)(target.url, target.validators)
-        if page.not_modified:
-            return Observation(now, elapsed(), page=page, baseline=baseline)
-        body_hash = hashlib.sha256(page.body).hexdigest()
-        if body_hash == target.body_hash and target.rebaseline is None:
-            return Observation(now, elapsed(), page=page, body_hash=body_hash)
-        article = article_on(page, target, extract)
-        digest = content_hash(article.title, article.byline, article.paragraphs)
-        return Observation(
-            now,
-            elapsed(),
-            page=page,
-            body_hash=body_hash,
-            article=article,
-            content_hash=digest,
-            baseline=baseline,
-        )
     except CheckError as error:
-        return Observation(now, elapsed(), error=error, baseline=baseline)
+        return Fetched(now, elapsed_ms(started), error=error)
+    body_hash = None if page.not_modified else hashlib.sha256(page.body).hexdigest()
+    return Fetched(now, elapsed_ms(started), page=page, body_hash=body_hash)
+
+
+def needs_reading(target: CheckTarget, fetched: Fetched) -> bool:
+    """Return True when the page must be decoded and extracted: new bytes, or a re-read due."""
+    if target.rebaseline is not None:
+        return True
+    return (
+        fetched.page is not None and not fetched.page.not_modified and fetched.body_hash != target.body_hash
+    )
+
+
+def unread(fetched: Fetched) -> Observation:
+    """Return the observation of a 304, a byte-identical page or a failed fetch."""
+    return Observation(
+        fetched.started_at,
+        fetched.duration_ms,
+        page=fetched.page,
+        body_hash=fetched.body_hash,
+        error=fetched.error,
+    )
+
+
+def read_step(target: CheckTarget, fetched: Fetched, *, extract: Extract = extract_article) -> Observation:
+    """Decode, extract, judge and compress the page (CPU only: a worker runs this in a process pool)."""
+    started = time.monotonic()
+    baseline = read_again(target, extract)
+    page = fetched.page
+    if (
+        fetched.error is not None
+        or page is None
+        or page.not_modified
+        or fetched.body_hash == target.body_hash
+    ):
+        return replace(unread(fetched), baseline=baseline)
+    try:
+        text, encoding = decode_html(page.body, page.content_type)
+        article = article_on(page, text, target, extract)
+    except CheckError as error:
+        return Observation(
+            fetched.started_at, fetched.duration_ms + elapsed_ms(started), error=error, baseline=baseline
+        )
+    return Observation(
+        fetched.started_at,
+        fetched.duration_ms + elapsed_ms(started),
+        page=page,
+        body_hash=fetched.body_hash,
+        article=article,
+        content_hash=content_hash(article.title, article.byline, article.paragraphs),
+        baseline=baseline,
+        encoding=encoding,
+        raw_html=zlib.compress(page.body, 6),
+    )
+
+
+def elapsed_ms(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
 
 
 def page_getter(target: CheckTarget, fetch: Fetch, render: Fetch | None) -> Fetch:
@@ -158,23 +215,23 @@ def page_getter(target: CheckTarget, fetch: Fetch, render: Fetch | None) -> Fetc
     return render
 
 
-def article_on(page: Page, target: CheckTarget, extract: Extract) -> ExtractedArticle:
+def article_on(page: Page, text: str, target: CheckTarget, extract: Extract) -> ExtractedArticle:
     """Return the article extracted from page; raise CheckError when the page is not the article."""
     try:
-        article = extract(page.text, page.final_url, target.rules)
+        article = extract(text, page.final_url, target.rules)
     except ExtractError as error:
-        raise not_the_article(facts(page, target, None, None)) or error from None
-    problem = not_the_article(facts(page, target, article.title, word_count(article.paragraphs)))
+        raise not_the_article(facts(page, text, target, None, None)) or error from None
+    problem = not_the_article(facts(page, text, target, article.title, word_count(article.paragraphs)))
     if problem is not None:
         raise problem
     return article
 
 
-def facts(page: Page, target: CheckTarget, title: str | None, words: int | None) -> PageFacts:
+def facts(page: Page, text: str, target: CheckTarget, title: str | None, words: int | None) -> PageFacts:
     return PageFacts(
         url=target.url,
         final_url=page.final_url,
-        html=page.text,
+        html=text,
         title=title,
         words=words,
         previous_words=target.latest_words,

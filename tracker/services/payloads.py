@@ -47,6 +47,7 @@ def rules_payload(rules: ExtractionRules, *, source: str) -> dict[str, Any]:
         "ignore": list(rules.ignore),
         "whole_page": rules.whole_page,
         "render": rules.render,
+        "robots": rules.robots,
         "fingerprint": rules.fingerprint,
     }
 

@@ -21,6 +21,7 @@ def rules_of(row: ExtractionRule | None) -> ExtractionRules:
         ignore=tuple(row.ignore),
         whole_page=row.whole_page,
         render=row.render,
+        robots=row.robots,
     )
 
 
@@ -75,7 +76,8 @@ def set_rules(
         row = ExtractionRule(host=host, article_id=article.id if article else None)
         session.add(row)
     row.include, row.exclude, row.ignore = list(rules.include), list(rules.exclude), list(rules.ignore)
-    row.whole_page, row.render, row.updated_at, row.updated_by = rules.whole_page, rules.render, now, by
+    row.whole_page, row.render, row.robots = rules.whole_page, rules.render, rules.robots
+    row.updated_at, row.updated_by = now, by
     note_change(
         session,
         host=host or (article.host if article else ""),
@@ -146,10 +148,14 @@ def describe(rules: ExtractionRules) -> str:
     ]
     parts += [
         flag
-        for flag, on in (("whole page text", rules.whole_page), ("rendered in a browser", rules.render))
+        for flag, on in (
+            ("whole page text", rules.whole_page),
+            ("rendered in a browser", rules.render),
+            ("robots.txt not honoured", not rules.robots),
+        )
         if on
     ]
     return "; ".join(parts) or "defaults"
 
 
-RULE_FIELDS = ("include", "exclude", "ignore", "whole_page", "render")
+RULE_FIELDS = ("include", "exclude", "ignore", "whole_page", "render", "robots")

@@ -33,6 +33,7 @@ class RulesForm(FlaskForm):
     ignore = TextAreaField("Ignore text matching (regular expressions, one per line)")
     whole_page = BooleanField("Whole page text (not an article)")
     render = BooleanField("Render with a browser (the text is made by JavaScript)")
+    ignore_robots = BooleanField("Do not honour the site's robots.txt")
 
     def fields_for_rules(self) -> dict[str, object]:
         return {
@@ -41,4 +42,5 @@ class RulesForm(FlaskForm):
             "ignore": self.ignore.data or "",
             "whole_page": bool(self.whole_page.data),
             "render": bool(self.render.data),
+            "robots": not self.ignore_robots.data,
         }

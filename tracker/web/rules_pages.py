@@ -55,6 +55,7 @@ def article_rules(article_id: int) -> Response | str:
     form = RulesForm()
     if request.method == "GET":
         form.include.data, form.exclude.data = "\n".join(current.include), "\n".join(current.exclude)
+        form.ignore_robots.data = not current.robots
         form.ignore.data, form.whole_page.data, form.render.data = (
             "\n".join(current.ignore),
             current.whole_page,

@@ -1,0 +1,143 @@
+"""Guarded HTTP with requests, for everything but article pages: the resources of pages rendered
+in a browser, webhooks, feeds. Every connection, redirect hops included, goes to the address the
+guard pinned (no DNS-rebinding window); environment proxies are ignored (they would connect for us).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+
+from tracker.errors import FetchError
+from tracker.fetch import FetchLimits, too_large
+from tracker.netguard import AddressGuard
+
+CHUNK_BYTES = 64 * 1024
+
+
+class GuardedAdapter(HTTPAdapter):
+    """Connects to the address the guard pins, keeping the name for Host, SNI and certificates.
+
+    Modelled on requests-hardened's IPFilterAdapter, with our guard (injectable resolver,
+    RFC 6761 localhost names, the blocked_address code) in place of its fixed filter.
+    """
+
+    def __init__(self, guard: AddressGuard, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.guard = guard
+
+    def build_connection_pool_key_attributes(  # type: ignore[override]
+        self, request: requests.PreparedRequest, verify: bool | str, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        host_params: dict[str, Any]
+        pool_kwargs: dict[str, Any]
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)  # type: ignore[assignment]
+        host, port, scheme = host_params["host"], host_params["port"], host_params["scheme"]
+        address = self.guard.pin(host, port or (443 if scheme == "https" else 80))
+        # Copy: the headers object may be shared with other requests.
+        request.headers = CaseInsensitiveDict(request.headers or {})
+        name = f"[{host}]" if ":" in host else host
+        request.headers["Host"] = f"{name}:{port}" if port else name
+        if scheme == "https":
+            pool_kwargs["assert_hostname"] = host
+            pool_kwargs["server_hostname"] = host
+        host_params["host"] = str(address)
+        return host_params, pool_kwargs
+
+
+def make_http(user_agent: str, guard: AddressGuard, *, pool_size: int = 16) -> requests.Session:
+    """Return a pooled HTTP session whose every connection, redirects included, passes the guard."""
+    http = requests.Session()
+    http.trust_env = False  # an environment proxy would connect on our behalf, past the guard
+    http.max_redirects = 5
+    http.headers["User-Agent"] = user_agent
+    adapter = GuardedAdapter(guard, pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+    return http
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One response as the server sent it (body decompressed), for the browser that renders pages."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def fetch_resource(
+    http: requests.Session,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    *,
+    limits: FetchLimits,
+) -> Resource:
+    """Return one response without following redirects (the browser follows them, each through here)."""
+    started = time.monotonic()
+    try:
+        with http.request(
+            method,
+            url,
+            headers=headers,
+            data=body,
+            stream=True,
+            allow_redirects=False,
+            timeout=(limits.connect_timeout, limits.read_timeout),
+        ) as response:
+            content = read_body(response, limits, started)
+            kept = {
+                name: value
+                for name, value in response.headers.items()
+                if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+            }
+            return Resource(response.status_code, kept, content)
+    except requests.RequestException as exc:
+        raise request_error(exc, url) from exc
+
+
+def read_body(response: requests.Response, limits: FetchLimits, started: float) -> bytes:
+    """Return the decoded body of any type, within the size cap and the total deadline."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limits.max_bytes:
+        raise too_large(limits.max_bytes)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(CHUNK_BYTES):
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise too_large(limits.max_bytes)
+        if time.monotonic() - started > limits.deadline:
+            raise FetchError(f"the response took longer than {limits.deadline:g} s", code="timeout")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def request_error(exc: requests.RequestException, url: str) -> FetchError:
+    """Return the FetchError (with its outcome code) for a requests exception."""
+    text = str(exc).lower()
+    if isinstance(exc, requests.Timeout) or "timed out" in text:
+        return FetchError("the server did not answer in time", code="timeout")
+    if isinstance(exc, requests.TooManyRedirects):
+        return FetchError("more than 5 redirects (a redirect loop?)", code="too_many_redirects")
+    if isinstance(
+        exc,
+        requests.exceptions.InvalidURL
+        | requests.exceptions.InvalidSchema
+        | requests.exceptions.MissingSchema,
+    ):
+        return FetchError(f"cannot fetch {url}: {exc}", code="bad_url")
+    if isinstance(exc, requests.exceptions.SSLError):
+        return FetchError("the TLS certificate or handshake failed", code="tls")
+    if isinstance(exc, requests.ConnectionError):
+        if "refused" in text:
+            return FetchError("the server refused the connection", code="connection_refused")
+        return FetchError(f"could not connect: {exc}", code="connection_failed")
+    return FetchError(f"the response could not be read: {exc}", code="bad_response")
