@@ -33,15 +33,20 @@ class Settings:
     # Checking
     intervals: str = "6h=5m,1d=15m,3d=1h,14d=6h,*=1d"  # article age=time between checks (no own interval)
     after_change: str = "2h=5m"  # for this long after a change, check at least this often
-    batch_size: int = 50
+    batch_size: int = 500  # articles a worker claims at a time
     lease_seconds: int = 300
+    fetch_concurrency: int = 64  # fetches in flight per worker, all sites together
+    host_concurrency: int = 2  # fetches in flight to one site
     host_delay: float = 1.0
+    read_processes: int = -1  # processes reading pages; -1: one per core in `tracker worker`, none in `serve`
+    robots: bool = True
     allow_private_networks: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     fetch_deadline: float = 60.0
-    user_agent: str = "ArticleRevisionTracker/0.1 (+https://github.com/article-revision-tracker)"
+    contact_url: str = "https://github.com/article-revision-tracker"
+    user_agent: str = ""  # empty: ArticleRevisionTracker/0.1 (+TRACKER_CONTACT_URL)
     chromium: str = "/usr/bin/chromium"  # for sites whose rules say "render with a browser"
     # Web
     public_read: bool = True
@@ -85,6 +90,11 @@ def parse(name: str, raw: str, kind: type) -> object:
         except ValueError:
             raise SettingError(f"{env_name(name)}={raw!r}: expected a number") from None
     return raw
+
+
+def user_agent(settings: Settings) -> str:
+    """Return the User-Agent sent with every request: the setting, or one naming the contact URL."""
+    return settings.user_agent or f"ArticleRevisionTracker/0.1 (+{settings.contact_url})"
 
 
 def secret_key(settings: Settings, instance: Path = INSTANCE) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,20 +29,35 @@ class PageServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Reply | Handler] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.arrivals: list[tuple[float, str, str]] = []  # (monotonic time, Host header, path)
+        self.active: dict[str, int] = {}  # requests being answered now, by Host header
+        self.most_active: dict[str, int] = {}  # the most at once, by Host header
+        self.most_active_overall = 0
+        self.lock = threading.Lock()
         server = self
 
         class RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                server.requests.append((self.path, dict(self.headers)))
-                route = server.routes.get(self.path)
-                if route is None:
-                    send(self, Reply(b"<html><body>nothing here</body></html>", status=404))
-                elif isinstance(route, Reply):
-                    send(self, route)
-                else:
-                    route(self)
+                host = (self.headers.get("Host") or "").split(":")[0]
+                with server.lock:
+                    server.requests.append((self.path, dict(self.headers)))
+                    server.arrivals.append((time.monotonic(), host, self.path))
+                    server.active[host] = server.active.get(host, 0) + 1
+                    server.most_active[host] = max(server.most_active.get(host, 0), server.active[host])
+                    server.most_active_overall = max(server.most_active_overall, sum(server.active.values()))
+                try:
+                    route = server.routes.get(self.path)
+                    if route is None:
+                        send(self, Reply(b"<html><body>nothing here</body></html>", status=404))
+                    elif isinstance(route, Reply):
+                        send(self, route)
+                    else:
+                        route(self)
+                finally:
+                    with server.lock:
+                        server.active[host] -= 1
 
             do_POST = do_GET
 

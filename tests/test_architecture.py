@@ -82,12 +82,21 @@ RULES = (
         if not module.startswith("tracker/web/") and module not in ("tracker/__init__.py", "tracker/cli.py")
     ]
     + [(module, "apscheduler") for module in ALL_MODULES if module != "tracker/worker.py"]
-    + [(module, "requests") for module in ALL_MODULES if module not in ("tracker/outbound.py", "tracker/webhooks.py")]
+    + [
+        (module, "requests")
+        for module in ALL_MODULES
+        if module not in ("tracker/outbound.py", "tracker/webhooks.py")
+    ]
     + [(module, "urllib3") for module in ALL_MODULES if module != "tracker/fetch.py"]
     + [(module, "playwright") for module in ALL_MODULES if module != "tracker/render.py"]
     + [
         (module, "sqlalchemy")
-        for module in ("tracker/fetch.py", "tracker/outbound.py", "tracker/web/pages.py", "tracker/web/api.py")
+        for module in (
+            "tracker/fetch.py",
+            "tracker/outbound.py",
+            "tracker/web/pages.py",
+            "tracker/web/api.py",
+        )
     ]
 )
 

@@ -45,7 +45,11 @@ def test_defaults_are_the_embedded_set_up():
         "instance/tracker.sqlite"
     )
     assert (settings.scheduler, settings.public_read, settings.allow_private_networks) == (True, True, False)
-    assert (settings.intervals, settings.tick_seconds, settings.host_delay) == ("6h=5m,1d=15m,3d=1h,14d=6h,*=1d", 5, 1.0)
+    assert (settings.intervals, settings.tick_seconds, settings.host_delay) == (
+        "6h=5m,1d=15m,3d=1h,14d=6h,*=1d",
+        5,
+        1.0,
+    )
 
 
 def test_the_secret_key_is_generated_once_and_kept(tmp_path: Path):

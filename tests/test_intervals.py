@@ -14,15 +14,26 @@ POLICY = IntervalPolicy(jitter=0.0)
 
 
 def timing(age: timedelta, **kwargs) -> ArticleTiming:
-    values = {"created_at": T0 - age, "last_changed_at": None, "interval_seconds": None, "failure_count": 0,
-              "failing_since": None, **kwargs}
+    values = {
+        "created_at": T0 - age,
+        "last_changed_at": None,
+        "interval_seconds": None,
+        "failure_count": 0,
+        "failing_since": None,
+        **kwargs,
+    }
     return ArticleTiming(**values)
 
 
 @pytest.mark.parametrize(
     ("age", "minutes"),
-    [(timedelta(hours=1), 5), (timedelta(hours=12), 15), (timedelta(days=2), 60), (timedelta(days=10), 360),
-     (timedelta(days=30), 1440)],
+    [
+        (timedelta(hours=1), 5),
+        (timedelta(hours=12), 15),
+        (timedelta(days=2), 60),
+        (timedelta(days=10), 360),
+        (timedelta(days=30), 1440),
+    ],
 )
 def test_young_articles_are_checked_often_and_old_ones_daily(age, minutes):
     assert next_check_at(timing(age), T0, POLICY) == T0 + timedelta(minutes=minutes)
@@ -49,7 +60,9 @@ def test_jitter_spreads_articles_added_together_by_ten_percent():
 
 def test_failures_back_off_exponentially_up_to_a_day():
     delays = [
-        (next_check_at(timing(timedelta(hours=1), failure_count=n, failing_since=T0), T0, POLICY) - T0).total_seconds()
+        (
+            next_check_at(timing(timedelta(hours=1), failure_count=n, failing_since=T0), T0, POLICY) - T0
+        ).total_seconds()
         for n in range(1, 12)
     ]
     assert delays[:4] == [300, 600, 1200, 2400] and max(delays) == 86400
@@ -68,7 +81,10 @@ def test_a_week_of_failures_makes_an_article_failing_and_checked_daily():
 
 
 def test_410_or_repeated_404s_make_an_article_gone():
-    assert after_check(timing(timedelta(days=1)), "active", T0, POLICY, failed=True, http_status=410).status == "gone"
+    assert (
+        after_check(timing(timedelta(days=1)), "active", T0, POLICY, failed=True, http_status=410).status
+        == "gone"
+    )
     once = after_check(timing(timedelta(days=1)), "active", T0, POLICY, failed=True, http_status=404)
     assert once.status == "active"
     thrice = timing(timedelta(days=1), failure_count=2, failing_since=T0 - timedelta(hours=1))
@@ -76,13 +92,20 @@ def test_410_or_repeated_404s_make_an_article_gone():
 
 
 def test_paused_articles_keep_their_status():
-    assert after_check(timing(timedelta(days=1)), "paused", T0, POLICY, failed=True, http_status=410).status == "paused"
+    assert (
+        after_check(timing(timedelta(days=1)), "paused", T0, POLICY, failed=True, http_status=410).status
+        == "paused"
+    )
 
 
 def test_the_policy_is_read_from_the_settings():
     policy = policy_from("1h=1m,*=2h", "30m=2m")
     assert (policy.by_age, policy.older, policy.after_change_window, policy.after_change) == (
-        ((3600, 60),), 7200, 1800, 120)
+        ((3600, 60),),
+        7200,
+        1800,
+        120,
+    )
     with pytest.raises(ValueError):
         policy_from("1h=1m", "2h=5m")  # no interval for older articles
     with pytest.raises(ValueError):

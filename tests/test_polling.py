@@ -1,23 +1,24 @@
-"""The poll job: leases, due articles, bad pages that must not stop the others, host pacing."""
+"""Polling: leases, due articles, bad pages that must not stop the others, politeness per site."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from tests.factories import article_page, story
-from tests.pageserver import PageServer, Reply
+from tests.pageserver import PageServer, Reply, send
 from tracker.fetch import Fetch, Fetcher, FetchLimits
 from tracker.models import Article, Check
 from tracker.netguard import AddressGuard
-from tracker.pacing import HostPacer
+from tracker.poller import Poller, PollerSettings, PollReport
 from tracker.runtime import Runtime
 from tracker.services import articles
-from tracker.services.polling import PollSettings, claim_due, poll_once
+from tracker.services.queue import claim_due
 
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
@@ -27,22 +28,14 @@ def track(runtime: Runtime, url: str) -> int:
         return articles.add_article(session, url, user_id=None, allow_private=True, now=T0)[0].id
 
 
-def poll(
-    runtime: Runtime,
-    at: datetime = T0,
-    *,
-    pacer: HostPacer | None = None,
-    sleeps: list | None = None,
-    worker: str = "w1",
-    fetch: Fetch | None = None,
-):
+def poll(runtime: Runtime, at: datetime = T0, *, fetch: Fetch | None = None, **settings) -> PollReport:
+    """Run one pass with a fresh Poller (reading in its threads) and the clock stopped at `at`."""
     checking = replace(runtime.checking, fetch=fetch or runtime.checking.fetch, clock=lambda: at)
-    return poll_once(
-        checking,
-        settings=PollSettings(worker=worker, batch_size=50, lease_seconds=300),
-        pacer=pacer or HostPacer(0),
-        sleep=(sleeps.append if sleeps is not None else lambda _: None),
-    )
+    poller = Poller(checking, PollerSettings(**{"worker": "w1", "host_delay": 0.0, **settings}))
+    try:
+        return poller.poll()
+    finally:
+        poller.close()
 
 
 def outcomes(runtime: Runtime) -> dict[int, tuple[str, str | None]]:
@@ -137,19 +130,58 @@ def test_the_next_pass_checks_again_only_what_is_due(runtime: Runtime, site: Pag
     assert poll(runtime, T0 + timedelta(minutes=6)).checked == 1  # a new article: every 5 min, ±10 %
 
 
-def test_requests_to_one_host_are_spaced_by_the_host_delay(runtime: Runtime, site: PageServer):
-    for name in "abc":
-        track(runtime, site.serve(f"/{name}", article_page(name, story())))
-    sleeps: list[float] = []
-
-    poll(runtime, pacer=HostPacer(2.0), sleeps=sleeps)
-
-    assert sleeps == [2.0, 4.0]  # the clock is frozen, so each wait is measured from T0
+def slow_page(handler) -> None:
+    time.sleep(0.3)
+    send(handler, Reply(article_page("Slow", story()).encode()))
 
 
-def test_different_hosts_do_not_wait_for_each_other(runtime: Runtime, site: PageServer):
-    track(runtime, site.serve("/a", article_page("A", story())))
-    track(runtime, site.url("/a", host="localhost"))
-    sleeps: list[float] = []
-    poll(runtime, pacer=HostPacer(2.0), sleeps=sleeps)
-    assert sleeps == []
+def spread_over_sites(runtime: Runtime, site: PageServer, sites: list[str], per_site: int) -> None:
+    """Track per_site articles on each site name (all *.localhost names reach the local server)."""
+    site.routes.update({f"/{n}": slow_page for n in range(per_site)})
+    for host in sites:
+        for n in range(per_site):
+            track(runtime, site.url(f"/{n}", host=host))
+
+
+def test_requests_to_one_site_are_spaced_by_the_host_delay(runtime: Runtime, site: PageServer):
+    spread_over_sites(runtime, site, ["a.localhost"], 3)
+    poll(runtime, host_delay=0.5)
+    times = sorted(moment for moment, _host, path in site.arrivals if path != "/robots.txt")
+    assert len(times) == 3 and site.hits("/robots.txt") == 1
+    assert all(later - earlier >= 0.45 for earlier, later in zip(times, times[1:], strict=False))
+
+
+def test_one_site_gets_at_most_host_concurrency_requests_at_once(runtime: Runtime, site: PageServer):
+    spread_over_sites(runtime, site, ["a.localhost", "b.localhost", "c.localhost"], 6)
+    started = time.monotonic()
+    report = poll(runtime, host_concurrency=2, concurrency=64)
+    assert report.checked == 18
+    assert site.most_active == {"a.localhost": 2, "b.localhost": 2, "c.localhost": 2}
+    assert time.monotonic() - started < 0.3 * 6 * 3 / 2  # the sites were fetched side by side
+
+
+def test_concurrency_bounds_fetches_in_flight_overall(runtime: Runtime, site: PageServer):
+    spread_over_sites(runtime, site, [f"s{n}.localhost" for n in range(8)], 1)
+    poll(runtime, concurrency=3)
+    assert site.most_active_overall == 3
+
+
+def test_a_slow_site_does_not_hold_up_the_others(runtime: Runtime, site: PageServer):
+    site.routes["/stall"] = lambda handler: time.sleep(1.5)
+    track(runtime, site.url("/stall", host="slow.localhost"))
+    for n in range(4):
+        site.serve(f"/f{n}", article_page(f"F{n}", story()))
+        track(runtime, site.url(f"/f{n}", host="fast.localhost"))
+    poll(runtime, host_concurrency=4)
+    arrived = {path: moment for moment, _host, path in site.arrivals}
+    assert all(arrived[f"/f{n}"] - arrived["/stall"] < 1.0 for n in range(4))
+
+
+def test_pages_are_read_in_a_pool_of_processes(runtime: Runtime, site: PageServer, muo):
+    article_id = track(runtime, site.serve("/muo", muo["v1"]))
+    poll(runtime, read_processes=1)
+    site.serve("/muo", muo["v2"])
+    report = poll(runtime, T0 + timedelta(hours=1), read_processes=1)
+    assert report.outcomes == {"changed": 1}
+    with runtime.sessions() as session:
+        assert session.get(Article, article_id).version_count == 2

@@ -12,8 +12,8 @@ from flask.cli import AppGroup
 
 from tracker import db, worker
 from tracker.errors import TrackerError
-from tracker.runtime import Runtime
-from tracker.services import accounts, articles, checks, polling
+from tracker.runtime import Runtime, make_poller
+from tracker.services import accounts, articles, checks, queue
 
 tracker_group = AppGroup("tracker", help="Track articles and check them.")
 db_group = AppGroup("db", help="Apply or write database migrations.")
@@ -74,9 +74,14 @@ def check_command(article_id: int | None, check_every: bool) -> None:
         )
         return
     with run.sessions() as session:
-        total = len(polling.checkable_ids(session))
-    with click.progressbar(length=total, label="Checking", file=click.get_text_stream("stderr")) as bar:  # type: ignore[operator]  # click 8.5 stubs
-        report = polling.check_all(run.checking, progress=bar.update)
+        ids = queue.checkable_ids(session)
+    poller = make_poller(run, read_processes=0, host_delay=0)  # `tracker check` skips the host delay
+    try:
+        bar = click.progressbar(length=len(ids), label="Checking", file=click.get_text_stream("stderr"))  # type: ignore[operator]  # click 8.5 stubs
+        with bar:
+            report = poller.check(ids, progress=bar.update)
+    finally:
+        poller.close()
     counts = ", ".join(
         f"{count} {outcome.replace('_', ' ')}" for outcome, count in sorted(report.outcomes.items())
     )
@@ -135,15 +140,13 @@ def serve(app: Flask) -> None:
     configure_logging()
     run = app.extensions["tracker"]
     settings = run.settings
-    scheduler = worker.start_in_background(run) if settings.scheduler else None
-    click.echo(
-        f"Serving on http://{settings.host}:{settings.port} (scheduler {'on' if scheduler else 'off'})"
-    )
+    ticker = worker.start_in_background(run) if settings.scheduler else None
+    click.echo(f"Serving on http://{settings.host}:{settings.port} (scheduler {'on' if ticker else 'off'})")
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="tracker")
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+        if ticker is not None:
+            ticker.stop()
 
 
 def configure_logging() -> None:

@@ -17,6 +17,10 @@ class TrackerError(Exception):
         self.message = message
         self.code = code or self.default_code
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep the keyword fields when errors cross into or out of a process pool.
+        return (rebuild_error, (type(self), self.message, dict(vars(self))))
+
 
 class InvalidInput(TrackerError):
     """Something a caller sent cannot be used (bad URL, bad field)."""
@@ -76,3 +80,11 @@ class ExtractError(CheckError):
     """The page was fetched but holds no article text."""
 
     default_code = "no_article"
+
+
+def rebuild_error(kind: type[TrackerError], message: str, fields: dict[str, object]) -> TrackerError:
+    """Return an error unpickled from another process, with all its fields."""
+    error = kind.__new__(kind)
+    Exception.__init__(error, message)
+    vars(error).update(fields)
+    return error

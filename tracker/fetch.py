@@ -114,6 +114,29 @@ class Fetcher:
             code="too_many_redirects",
         )
 
+    def text(self, url: str, *, max_bytes: int = 512 * 1024) -> str | None:
+        """Return a small text resource (robots.txt), or None when there is none (any 4xx)."""
+        started = time.monotonic()
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self.open(current, Validators())
+            try:
+                location = response.headers.get("Location")
+                if response.status in REDIRECTS and location:
+                    current = next_hop(current, location)
+                    continue
+                if 400 <= response.status < 500:
+                    return None
+                if response.status >= 300:
+                    raise http_status_error(
+                        response.status, response.reason, response.headers.get("Retry-After")
+                    )
+                limits = FetchLimits(max_bytes=max_bytes, deadline=self.limits.deadline)
+                return read_capped(response, limits, started).decode("utf-8", errors="replace")
+            finally:
+                finish(response)
+        return None
+
     def open(self, url: str, validators: Validators) -> urllib3.BaseHTTPResponse:
         """Send the GET for one hop to the pinned address and return the unread response."""
         try:
@@ -153,7 +176,7 @@ class Fetcher:
         if status != 304:
             if not is_html_type(content_type):
                 raise not_html(content_type)
-            body = self.read(response, started)
+            body = read_capped(response, self.limits, started)
         return Page(
             url=url,
             final_url=final_url,
@@ -166,32 +189,32 @@ class Fetcher:
             duration_ms=round((time.monotonic() - started) * 1000),
         )
 
-    def read(self, response: urllib3.BaseHTTPResponse, started: float) -> bytes:
-        """Return the decoded body, stopping at max_bytes (counted after decompression) or the deadline.
 
-        read1 returns after one read of the socket, so a server that trickles bytes cannot
-        hold a check past its deadline.
-        """
-        limits = self.limits
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > limits.max_bytes:
-            raise too_large(limits.max_bytes)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            while chunk := response.read1(CHUNK_BYTES):
-                size += len(chunk)
-                if size > limits.max_bytes:
-                    raise too_large(limits.max_bytes)
-                if time.monotonic() - started > limits.deadline:
-                    raise FetchError(
-                        f"the page took longer than {limits.deadline:g} s to download; later checks will try again",
-                        code="timeout",
-                    )
-                chunks.append(chunk)
-        except HTTPError as exc:
-            raise fetch_error_from(exc, response.geturl() or "") from exc
-        return b"".join(chunks)
+def read_capped(response: urllib3.BaseHTTPResponse, limits: FetchLimits, started: float) -> bytes:
+    """Return the decoded body, stopping at max_bytes (counted after decompression) or the deadline.
+
+    read1 returns after one read of the socket, so a server that trickles bytes cannot
+    hold a check past its deadline.
+    """
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limits.max_bytes:
+        raise too_large(limits.max_bytes)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while chunk := response.read1(CHUNK_BYTES):
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise too_large(limits.max_bytes)
+            if time.monotonic() - started > limits.deadline:
+                raise FetchError(
+                    f"the page took longer than {limits.deadline:g} s to download; later checks will try again",
+                    code="timeout",
+                )
+            chunks.append(chunk)
+    except HTTPError as exc:
+        raise fetch_error_from(exc, response.geturl() or "") from exc
+    return b"".join(chunks)
 
 
 def finish(response: urllib3.BaseHTTPResponse) -> None:

@@ -1,31 +1,32 @@
-"""Politeness: space the requests one worker sends to a host at least `delay` seconds apart."""
+"""Politeness: space the requests one worker sends to a site at least `delay` seconds apart."""
 
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+import time
+from collections.abc import Callable
 
-FORGET_AFTER = 10_000  # hosts remembered before stale entries are dropped
+FORGET_AFTER = 10_000  # sites remembered before stale entries are dropped
 
 
 class HostPacer:
-    """Hands out request times per host; thread-safe, in memory, one per worker process."""
+    """Hands out request times per site, in monotonic seconds; thread-safe, one per worker process."""
 
-    def __init__(self, delay_seconds: float) -> None:
-        self.delay = timedelta(seconds=max(0.0, delay_seconds))
-        self._free_at: dict[str, datetime] = {}
+    def __init__(self, delay_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.delay = max(0.0, delay_seconds)
+        self.clock = clock
+        self._free_at: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def ready_at(self, host: str, now: datetime) -> datetime:
-        """Return the earliest time a request to host may go, without reserving it."""
+    def wait(self, host: str) -> float:
+        """Return how many seconds must pass before the next request to host may go."""
         with self._lock:
-            return max(now, self._free_at.get(host, now))
+            return max(0.0, self._free_at.get(host, 0.0) - self.clock())
 
-    def reserve(self, host: str, now: datetime) -> datetime:
-        """Reserve and return the earliest time a request to host may go."""
+    def reserve(self, host: str) -> None:
+        """Record a request to host going now."""
+        now = self.clock()
         with self._lock:
-            slot = max(now, self._free_at.get(host, now))
-            self._free_at[host] = slot + self.delay
+            self._free_at[host] = max(now, self._free_at.get(host, now)) + self.delay
             if len(self._free_at) > FORGET_AFTER:
                 self._free_at = {name: free for name, free in self._free_at.items() if free > now}
-            return slot

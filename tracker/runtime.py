@@ -7,19 +7,23 @@ or starts a thread until it is used.
 from __future__ import annotations
 
 import functools
+import os
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from config import SettingError, Settings
+from config import SettingError, Settings, user_agent
 from tracker.db import make_engine, make_sessions
 from tracker.fetch import Fetcher, FetchLimits
 from tracker.intervals import IntervalPolicy, policy_from
 from tracker.netguard import AddressGuard
 from tracker.outbound import fetch_resource, make_http
+from tracker.poller import Poller, PollerSettings
 from tracker.render import BrowserSettings, render_page
+from tracker.robots import Robots
 from tracker.services.checks import Checking, CheckPolicy
 
 
@@ -53,7 +57,9 @@ def build_runtime(settings: Settings) -> Runtime:
         deadline=settings.fetch_deadline,
     )
     guard = AddressGuard(allow_private=settings.allow_private_networks)
-    http = make_http(settings.user_agent, guard)
+    agent = user_agent(settings)
+    http = make_http(agent, guard)
+    fetcher = Fetcher(guard, user_agent=agent, limits=limits)
     browser = BrowserSettings(executable=settings.chromium, timeout=settings.fetch_deadline)
     sessions = make_sessions(engine)
     return Runtime(
@@ -62,7 +68,7 @@ def build_runtime(settings: Settings) -> Runtime:
         sessions=sessions,
         checking=Checking(
             sessions=sessions,
-            fetch=Fetcher(guard, user_agent=settings.user_agent, limits=limits),
+            fetch=fetcher,
             render=functools.partial(
                 render_page,
                 resources=functools.partial(fetch_resource, http, limits=limits),
@@ -70,5 +76,28 @@ def build_runtime(settings: Settings) -> Runtime:
             ),
             clock=clock,
             policy=CheckPolicy(intervals=interval_policy(settings)),
+            robots=Robots(fetcher.text, user_agent=agent) if settings.robots else None,
         ),
     )
+
+
+def make_poller(runtime: Runtime, *, read_processes: int, host_delay: float | None = None) -> Poller:
+    """Return a Poller with the runtime's settings (host delay overridable: `tracker check` skips it)."""
+    settings = runtime.settings
+    return Poller(
+        runtime.checking,
+        PollerSettings(
+            worker=worker_name(),
+            concurrency=settings.fetch_concurrency,
+            host_concurrency=settings.host_concurrency,
+            host_delay=settings.host_delay if host_delay is None else host_delay,
+            batch_size=settings.batch_size,
+            lease_seconds=settings.lease_seconds,
+            read_processes=read_processes,
+        ),
+    )
+
+
+def worker_name() -> str:
+    """Return a name that tells which process holds a lease."""
+    return f"{socket.gethostname()}:{os.getpid()}"

@@ -8,16 +8,18 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import intervals, urls
+from tracker.db import Base
 from tracker.errors import CheckError, InvalidInput
 from tracker.extract import ExtractedArticle
 from tracker.fetch import Fetch, Page
 from tracker.intervals import IntervalPolicy
 from tracker.models import Article, Check, Site, Version
 from tracker.normalize import content_hash, word_count
+from tracker.robots import Robots
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
 from tracker.services.history import change_between
 from tracker.services.observing import CheckTarget, Observation, check_target, latest_version, observe
@@ -41,6 +43,7 @@ class Checking:
     clock: Clock
     policy: CheckPolicy
     render: Fetch | None = None  # through a browser, for sites whose rules ask for one
+    robots: Robots | None = None  # None: robots.txt is not consulted
 
 
 def check_article(checking: Checking, article_id: int) -> Check:
@@ -52,7 +55,9 @@ def check_article(checking: Checking, article_id: int) -> Check:
 
 def check_claimed(checking: Checking, target: CheckTarget) -> Check:
     """Fetch and extract with no transaction open, then record the check in one transaction."""
-    observation = observe(target, fetch=checking.fetch, render=checking.render, now=checking.clock())
+    observation = observe(
+        target, fetch=checking.fetch, render=checking.render, robots=checking.robots, now=checking.clock()
+    )
     with checking.sessions.begin() as session:
         return record_check(session, target, observation, policy=checking.policy)
 
@@ -296,3 +301,124 @@ def hold_host(session: Session, host: str, *, until: datetime) -> None:
     session.execute(
         update(Article).where(Article.host == host, Article.next_check_at < until).values(next_check_at=until)
     )
+
+
+def record_checks(
+    session: Session, results: list[tuple[CheckTarget, Observation]], *, policy: CheckPolicy
+) -> list[str]:
+    """Record many checks in one transaction and return their outcomes.
+
+    Checks that found nothing new (304, same text, errors) are written with a few bulk statements;
+    the rest (a first or changed version, a baseline, a duplicate) take the full path, record_check.
+    """
+    quiet = [(target, observation) for target, observation in results if is_quiet(target, observation)]
+    loud = [(target, observation) for target, observation in results if not is_quiet(target, observation)]
+    outcomes = [
+        record_check(session, target, observation, policy=policy).outcome for target, observation in loud
+    ]
+    if quiet:
+        outcomes.extend(record_quiet_checks(session, quiet, policy=policy))
+    return outcomes
+
+
+def is_quiet(target: CheckTarget, observation: Observation) -> bool:
+    """Return True when a check adds no version: no new text, no baseline to store."""
+    if observation.baseline is not None or target.timing is None:
+        return False
+    return observation.article is None or (
+        target.latest_hash is not None and observation.content_hash == target.latest_hash
+    )
+
+
+def record_quiet_checks(
+    session: Session, results: list[tuple[CheckTarget, Observation]], *, policy: CheckPolicy
+) -> list[str]:
+    """Write checks that add no version with bulk statements (a few for the whole batch)."""
+    article_rows, fetched_rows, check_rows = [], [], []
+    for target, observation in results:
+        assert target.timing is not None
+        error = observation.error
+        schedule = intervals.after_check(
+            target.timing,
+            target.status,
+            observation.started_at,
+            policy.intervals,
+            failed=counts_as_failure(error),
+            http_status=error.http_status if error else None,
+            retry_after=error.retry_after if error else None,
+        )
+        row = {
+            "b_id": target.article_id,
+            "b_checked": observation.started_at,
+            "b_next": schedule.next_check_at,
+            "b_status": schedule.status,
+            "b_failures": schedule.failure_count,
+            "b_since": schedule.failing_since,
+        }
+        page = observation.page
+        if error is None and page is not None and not page.not_modified:
+            fetched_rows.append(
+                {
+                    **row,
+                    "b_etag": page.etag,
+                    "b_modified": page.last_modified,
+                    "b_hash": observation.body_hash,
+                    "b_extractor": target.extractor,
+                }
+            )
+        else:
+            article_rows.append(row)
+        check_rows.append(check_row(target, observation))
+        if error is not None and error.retry_after:
+            hold_host(
+                session, target.host, until=observation.started_at + timedelta(seconds=error.retry_after)
+            )
+    table = Base.metadata.tables["articles"]
+    schedule_values: dict[str, object] = {
+        "last_checked_at": bindparam("b_checked"),
+        "next_check_at": bindparam("b_next"),
+        "status": case(
+            (Article.status.in_(("active", "failing")), bindparam("b_status")), else_=Article.status
+        ),
+        "failure_count": bindparam("b_failures"),
+        "failing_since": bindparam("b_since"),
+        "claimed_by": None,
+        "lease_until": None,
+    }
+    by_id = table.c.id == bindparam("b_id")
+    if article_rows:
+        session.execute(update(table).where(by_id).values(schedule_values), article_rows)
+    if fetched_rows:
+        session.execute(
+            update(table)
+            .where(by_id)
+            .values(
+                {
+                    **schedule_values,
+                    "etag": bindparam("b_etag"),
+                    "last_modified": bindparam("b_modified"),
+                    "body_hash": bindparam("b_hash"),
+                    "baseline_extractor": bindparam("b_extractor"),
+                }
+            ),
+            fetched_rows,
+        )
+    session.execute(insert(Check), check_rows)
+    return [str(row["outcome"]) for row in check_rows]
+
+
+def check_row(target: CheckTarget, observation: Observation) -> dict[str, object]:
+    """Return the checks-table row of a check that added no version."""
+    error = observation.error
+    return {
+        "article_id": target.article_id,
+        "checked_at": observation.started_at,
+        "duration_ms": observation.duration_ms,
+        "outcome": outcome(observation, None),
+        "http_status": error.http_status
+        if error
+        else (observation.page.status if observation.page else None),
+        "version_number": None,
+        "error_code": error.code if error else None,
+        "error_message": error.message if error else None,
+    }

@@ -13,19 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from tracker.charsets import decode_html
 from tracker.errors import CheckError, ExtractError
 from tracker.extract import ExtractedArticle, extract_article, extractor_name
 from tracker.fetch import Fetch, Page, Validators
+from tracker.intervals import ArticleTiming
 from tracker.models import Article, Site, Version
 from tracker.normalize import content_hash, word_count
 from tracker.pagekind import PageFacts, not_the_article
+from tracker.robots import Robots
 from tracker.rules import DEFAULT_RULES, ExtractionRules
 from tracker.services.history import get_version
-from tracker.services.rules import effective_rules
+from tracker.services.rules import rules_for_articles
 
 Extract = Callable[[str, str | None, ExtractionRules], ExtractedArticle]
 
@@ -50,7 +52,10 @@ class CheckTarget:
     retry_after_until: datetime | None
     rules: ExtractionRules = DEFAULT_RULES
     latest_words: int | None = None
+    latest_hash: str | None = None  # the latest version's content hash
     rebaseline: StoredPage | None = None  # set when the latest version was read another way
+    timing: ArticleTiming | None = None  # for scheduling the next check without reading the article again
+    status: str = "active"
 
     @property
     def extractor(self) -> str:
@@ -85,23 +90,66 @@ class Observation:
 
 
 def check_target(session: Session, article: Article) -> CheckTarget:
-    """Return the facts a check needs about article (validators only once a version exists)."""
-    has_version = article.version_count > 0
-    rules = effective_rules(session, article)
-    latest = latest_version(session, article, with_raw=article.baseline_extractor != extractor_name(rules))
-    return CheckTarget(
-        article_id=article.id,
-        url=article.url,
-        host=article.host,
-        validators=Validators(article.etag, article.last_modified) if has_version else Validators(),
-        body_hash=article.body_hash if has_version else None,
-        retry_after_until=session.scalar(select(Site.retry_after_until).where(Site.host == article.host)),
-        rules=rules,
-        latest_words=latest.word_count if latest else None,
-        rebaseline=stored_page(latest)
-        if latest and article.baseline_extractor != extractor_name(rules)
-        else None,
+    """Return the facts a check needs about article."""
+    return check_targets(session, [article])[0]
+
+
+def check_targets(session: Session, articles: list[Article]) -> list[CheckTarget]:
+    """Return the facts checks need about many articles, in a handful of queries."""
+    hosts = {article.host for article in articles}
+    holds = dict(session.execute(select(Site.host, Site.retry_after_until).where(Site.host.in_(hosts))).all())
+    rules = rules_for_articles(session, articles)
+    latest = latest_facts(session, articles)
+    stale = {
+        article.id
+        for article in articles
+        if article.version_count and article.baseline_extractor != extractor_name(rules[article.id])
+    }
+    pages = {
+        article.id: stored_page(version)
+        for article in articles
+        if article.id in stale
+        for version in [latest_version(session, article, with_raw=True)]
+        if version is not None
+    }
+    return [
+        CheckTarget(
+            article_id=article.id,
+            url=article.url,
+            host=article.host,
+            validators=Validators(article.etag, article.last_modified)
+            if article.version_count
+            else Validators(),
+            body_hash=article.body_hash if article.version_count else None,
+            retry_after_until=holds.get(article.host),
+            rules=rules[article.id],
+            latest_words=latest[article.id][0] if article.id in latest else None,
+            latest_hash=latest[article.id][1] if article.id in latest else None,
+            rebaseline=pages.get(article.id),
+            timing=ArticleTiming(
+                created_at=article.created_at,
+                last_changed_at=article.last_changed_at,
+                interval_seconds=article.interval_seconds,
+                failure_count=article.failure_count,
+                failing_since=article.failing_since,
+            ),
+            status=article.status,
+        )
+        for article in articles
+    ]
+
+
+def latest_facts(session: Session, articles: list[Article]) -> dict[int, tuple[int, str]]:
+    """Return {article id: (word count, content hash) of its latest version} for articles with versions."""
+    keys = [(article.id, article.version_count) for article in articles if article.version_count]
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(Version.article_id, Version.word_count, Version.content_hash).where(
+            tuple_(Version.article_id, Version.number).in_(keys)
+        )
     )
+    return {article_id: (words, digest) for article_id, words, digest in rows}
 
 
 def latest_version(session: Session, article: Article, *, with_raw: bool = False) -> Version | None:
@@ -123,15 +171,23 @@ def observe(
     fetch: Fetch,
     now: datetime,
     render: Fetch | None = None,
+    robots: Robots | None = None,
     extract: Extract = extract_article,
 ) -> Observation:
     """Fetch (or render, when the rules say so) and read the article; every failure becomes the
     observation's error."""
-    fetched = fetch_step(target, fetch=fetch, render=render, now=now)
+    fetched = fetch_step(target, fetch=fetch, render=render, robots=robots, now=now)
     return read_step(target, fetched, extract=extract) if needs_reading(target, fetched) else unread(fetched)
 
 
-def fetch_step(target: CheckTarget, *, fetch: Fetch, now: datetime, render: Fetch | None = None) -> Fetched:
+def fetch_step(
+    target: CheckTarget,
+    *,
+    fetch: Fetch,
+    now: datetime,
+    render: Fetch | None = None,
+    robots: Robots | None = None,
+) -> Fetched:
     """Get the page (network only: no decoding, no extraction)."""
     started = time.monotonic()
     try:
@@ -141,6 +197,8 @@ def fetch_step(target: CheckTarget, *, fetch: Fetch, now: datetime, render: Fetc
                 f"{target.retry_after_until:%Y-%m-%d %H:%M:%S} UTC",
                 code="rate_limited",
             )
+        if robots is not None and target.rules.robots:
+            robots.check(target.url)
         page = page_getter(target, fetch, render)(target.url, target.validators)
     except CheckError as error:
         return Fetched(now, elapsed_ms(started), error=error)

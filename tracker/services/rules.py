@@ -30,6 +30,23 @@ def effective_rules(session: Session, article: Article) -> ExtractionRules:
     return rules_with_source(session, article)[0]
 
 
+def rules_for_articles(session: Session, articles: list[Article]) -> dict[int, ExtractionRules]:
+    """Return {article id: the rules that apply to it} for many articles in one query."""
+    rows = list(
+        session.scalars(
+            select(ExtractionRule).where(
+                or_(
+                    ExtractionRule.article_id.in_([article.id for article in articles]),
+                    ExtractionRule.host.in_({article.host for article in articles}),
+                )
+            )
+        )
+    )
+    own = {row.article_id: row for row in rows if row.article_id}
+    site = {row.host: row for row in rows if row.host}
+    return {article.id: rules_of(own.get(article.id) or site.get(article.host)) for article in articles}
+
+
 def rules_with_source(session: Session, article: Article) -> tuple[ExtractionRules, str]:
     """Return the rules that apply to article and where they come from: article, site or default."""
     rows = {

@@ -1,0 +1,268 @@
+"""The polling engine: many fetches in flight, pages read in a process pool, results written in batches.
+
+Waiting on the network is most of a check, so up to TRACKER_FETCH_CONCURRENCY fetches run at once
+in threads (at most TRACKER_HOST_CONCURRENCY per site, TRACKER_HOST_DELAY apart). Reading a page
+(decoding, extraction, compression) is CPU work, so it runs in a pool of processes, one per core,
+and a slow page never holds up the others. One writer, the thread that runs the pass, stores
+results in batches: a few bulk statements for the many checks that find nothing new, the full
+path for new versions. Every article is claimed with a lease before it is fetched.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from dataclasses import dataclass, field
+from threading import Event
+
+from sqlalchemy import select, update
+
+from tracker.models import Article
+from tracker.pacing import HostPacer
+from tracker.services.checks import Checking, record_checks
+from tracker.services.observing import (
+    CheckTarget,
+    Observation,
+    check_targets,
+    fetch_step,
+    needs_reading,
+    read_step,
+    unread,
+)
+from tracker.services.queue import claim_due
+
+logger = logging.getLogger(__name__)
+Claim = Callable[[int], list[CheckTarget]]
+
+
+@dataclass(frozen=True, slots=True)
+class PollerSettings:
+    worker: str
+    concurrency: int = 64  # fetches in flight, all sites together
+    host_concurrency: int = 2  # fetches in flight to one site
+    host_delay: float = 1.0  # seconds between requests to one site
+    batch_size: int = 500  # articles claimed at a time
+    lease_seconds: int = 300
+    read_processes: int = 0  # 0: read pages in the fetching threads
+    write_batch: int = 150
+    write_every: float = 0.5  # seconds: results never wait longer than this to be stored
+
+
+@dataclass
+class PollReport:
+    """What one pass did: outcome counts of the checks it recorded."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def checked(self) -> int:
+        return sum(count for outcome, count in self.outcomes.items() if outcome != "crashed")
+
+
+class Poller:
+    """Runs passes over due articles; holds its thread and process pools between passes."""
+
+    def __init__(self, checking: Checking, settings: PollerSettings) -> None:
+        self.checking = checking
+        self.settings = settings
+        self.fetchers = ThreadPoolExecutor(settings.concurrency, thread_name_prefix="fetch")
+        self.readers: Executor = (
+            ProcessPoolExecutor(settings.read_processes, mp_context=multiprocessing.get_context("spawn"))
+            if settings.read_processes
+            else self.fetchers
+        )
+        self.pacer = HostPacer(settings.host_delay)
+        self.stopping = Event()
+
+    def poll(self) -> PollReport:
+        """Check every due article (claiming them in batches with a lease) and return what happened."""
+        return self.run(self.claim_due, pace=True)
+
+    def check(
+        self, article_ids: Iterable[int], *, progress: Callable[[int], None] = lambda _done: None
+    ) -> PollReport:
+        """Check these articles now, whatever their schedule and without host delays."""
+        remaining = deque(article_ids)
+
+        def claim(limit: int) -> list[CheckTarget]:
+            batch = [remaining.popleft() for _ in range(min(limit, len(remaining)))]
+            with self.checking.sessions.begin() as session:
+                return check_targets(
+                    session, list(session.scalars(select(Article).where(Article.id.in_(batch))))
+                )
+
+        return self.run(claim, pace=False, progress=progress)
+
+    def stop(self) -> None:
+        """Ask the running pass to stop: no new claims, unstarted articles released, the rest finished."""
+        self.stopping.set()
+
+    def close(self) -> None:
+        self.fetchers.shutdown(wait=True, cancel_futures=True)
+        if self.readers is not self.fetchers:
+            self.readers.shutdown(wait=True, cancel_futures=True)
+
+    def claim_due(self, limit: int) -> list[CheckTarget]:
+        settings = self.settings
+        with self.checking.sessions.begin() as session:
+            ids = claim_due(
+                session,
+                worker=settings.worker,
+                now=self.checking.clock(),
+                limit=limit,
+                lease_seconds=settings.lease_seconds,
+            )
+            articles = list(
+                session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.next_check_at))
+            )
+            return check_targets(session, articles)
+
+    def run(
+        self, claim: Claim, *, pace: bool, progress: Callable[[int], None] = lambda _done: None
+    ) -> PollReport:
+        """Fetch, read and record until claim gives nothing more (or stop() is called)."""
+        report = PollReport()
+        waiting: dict[str, deque[CheckTarget]] = defaultdict(deque)
+        running: dict[Future, tuple[str, CheckTarget]] = {}
+        busy: Counter[str] = Counter()
+        results: list[tuple[CheckTarget, Observation]] = []
+        exhausted, last_write = False, time.monotonic()
+        while True:
+            queued = sum(map(len, waiting.values()))
+            if not exhausted and not self.stopping.is_set() and queued < 2 * self.settings.concurrency:
+                claimed = claim(self.settings.batch_size)
+                exhausted = not claimed
+                for target in claimed:
+                    waiting[target.host].append(target)
+            if self.stopping.is_set() and waiting:
+                self.release([target for queue in waiting.values() for target in queue])
+                waiting.clear()
+            pause = self.start_fetches(waiting, running, busy, pace=pace)
+            if not running and not any(waiting.values()):
+                break
+            done, _ = wait(
+                running, timeout=min(pause, self.settings.write_every), return_when=FIRST_COMPLETED
+            )
+            for future in done:
+                self.collect(future, running, busy, results, report)
+            if len(results) >= self.settings.write_batch or (
+                results and time.monotonic() - last_write >= self.settings.write_every
+            ):
+                self.write(results, report, progress)
+                results, last_write = [], time.monotonic()
+        self.write(results, report, progress)
+        return report
+
+    def start_fetches(
+        self,
+        waiting: dict[str, deque[CheckTarget]],
+        running: dict[Future, tuple[str, CheckTarget]],
+        busy: Counter[str],
+        *,
+        pace: bool,
+    ) -> float:
+        """Start every fetch the limits allow; return how long until a paced site may be asked again."""
+        clock, settings = self.checking.clock, self.settings
+        fetching = sum(1 for kind, _target in running.values() if kind == "fetch")
+        pause = settings.write_every
+        for host, queue in list(waiting.items()):
+            while queue and fetching < settings.concurrency and busy[host] < settings.host_concurrency:
+                if pace:
+                    wait_seconds = self.pacer.wait(host)
+                    if wait_seconds > 0:
+                        pause = min(pause, wait_seconds)
+                        break
+                    self.pacer.reserve(host)
+                target = queue.popleft()
+                busy[host] += 1
+                fetching += 1
+                future = self.fetchers.submit(
+                    fetch_step,
+                    target,
+                    fetch=self.checking.fetch,
+                    now=clock(),
+                    render=self.checking.render,
+                    robots=self.checking.robots,
+                )
+                running[future] = ("fetch", target)
+            if not queue:
+                del waiting[host]
+        return max(pause, 0.01)
+
+    def collect(
+        self,
+        future: Future,
+        running: dict[Future, tuple[str, CheckTarget]],
+        busy: Counter[str],
+        results: list[tuple[CheckTarget, Observation]],
+        report: PollReport,
+    ) -> None:
+        """Take a finished fetch or read: send a page that needs reading to the readers, keep the rest."""
+        kind, target = running.pop(future)
+        if kind == "fetch":
+            busy[target.host] -= 1
+        try:
+            outcome = future.result()
+        except Exception:  # one broken article must never stop the others; its lease lets it be retried
+            logger.exception("check of article %s failed unexpectedly", target.article_id)
+            report.outcomes["crashed"] += 1
+            return
+        if kind == "read":
+            results.append((target, outcome))
+        elif needs_reading(target, outcome):
+            running[self.readers.submit(read_step, target, outcome)] = ("read", target)
+        else:
+            results.append((target, unread(outcome)))
+
+    def write(
+        self,
+        results: list[tuple[CheckTarget, Observation]],
+        report: PollReport,
+        progress: Callable[[int], None],
+    ) -> None:
+        """Store a batch in one transaction; if that fails, store its checks one by one."""
+        if not results:
+            return
+        try:
+            with self.checking.sessions.begin() as session:
+                report.outcomes.update(record_checks(session, results, policy=self.checking.policy))
+        except Exception:  # a bad row must not lose the batch: retry each on its own
+            logger.exception("storing a batch of %d checks failed; storing them one by one", len(results))
+            for result in results:
+                try:
+                    with self.checking.sessions.begin() as session:
+                        report.outcomes.update(record_checks(session, [result], policy=self.checking.policy))
+                except Exception:
+                    logger.exception("storing the check of article %s failed", result[0].article_id)
+                    report.outcomes["crashed"] += 1
+        progress(len(results))
+
+    def release(self, targets: list[CheckTarget]) -> None:
+        """Give back leases on articles this worker claimed but will not check now."""
+        with self.checking.sessions.begin() as session:
+            session.execute(
+                update(Article)
+                .where(
+                    Article.id.in_([target.article_id for target in targets]),
+                    Article.claimed_by == self.settings.worker,
+                )
+                .values(claimed_by=None, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def default_read_processes() -> int:
+    """Return one reading process per core, for a separate worker."""
+    return os.cpu_count() or 1

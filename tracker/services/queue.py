@@ -1,0 +1,46 @@
+"""The queue of checks is the articles table: which articles are due, and leasing them to a worker."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from tracker.models import Article
+
+CHECKED_STATUSES = ("active", "failing")
+
+
+def claim_due(session: Session, *, worker: str, now: datetime, limit: int, lease_seconds: int) -> list[int]:
+    """Lease up to `limit` due articles to worker and return their ids, oldest due first.
+
+    One statement: on PostgreSQL the inner SELECT skips rows other workers are claiming
+    (FOR UPDATE SKIP LOCKED); on SQLite the UPDATE holds the single write lock.
+    """
+    due = (
+        select(Article.id)
+        .where(
+            Article.status.in_(CHECKED_STATUSES),
+            Article.next_check_at <= now,
+            or_(Article.lease_until.is_(None), Article.lease_until < now),
+        )
+        .order_by(Article.next_check_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = session.scalars(
+        update(Article)
+        .where(Article.id.in_(due.scalar_subquery()))
+        .values(claimed_by=worker, lease_until=now + timedelta(seconds=lease_seconds))
+        .returning(Article.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(claimed)
+
+
+def checkable_ids(session: Session) -> list[int]:
+    """Return the ids of every article that is checked (not paused or gone)."""
+    return list(
+        session.scalars(select(Article.id).where(Article.status.in_(CHECKED_STATUSES)).order_by(Article.id))
+    )
