@@ -35,11 +35,12 @@ class Settings:
     after_change: str = "2h=5m"  # for this long after a change, check at least this often
     batch_size: int = 500  # articles a worker claims at a time
     lease_seconds: int = 300
-    fetch_concurrency: int = 64  # fetches in flight per worker, all sites together
+    fetch_concurrency: int = 128  # fetches in flight per worker, all sites together
     host_concurrency: int = 2  # fetches in flight to one site
     host_delay: float = 1.0
     read_processes: int = -1  # processes reading pages; -1: one per core in `tracker worker`, none in `serve`
     robots: bool = True
+    check_retention_days: int = 30  # then only checks that made a version or failed are kept
     allow_private_networks: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
     connect_timeout: float = 10.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import click
 import waitress
@@ -13,7 +14,7 @@ from flask.cli import AppGroup
 from tracker import db, worker
 from tracker.errors import TrackerError
 from tracker.runtime import Runtime, make_poller
-from tracker.services import accounts, articles, checks, queue
+from tracker.services import accounts, articles, checks, copying, queue
 
 tracker_group = AppGroup("tracker", help="Track articles and check them.")
 db_group = AppGroup("db", help="Apply or write database migrations.")
@@ -77,8 +78,7 @@ def check_command(article_id: int | None, check_every: bool) -> None:
         ids = queue.checkable_ids(session)
     poller = make_poller(run, read_processes=0, host_delay=0)  # `tracker check` skips the host delay
     try:
-        bar = click.progressbar(length=len(ids), label="Checking", file=click.get_text_stream("stderr"))  # type: ignore[operator]  # click 8.5 stubs
-        with bar:
+        with progress_bar(len(ids), "Checking") as bar:
             report = poller.check(ids, progress=bar.update)
     finally:
         poller.close()
@@ -89,6 +89,11 @@ def check_command(article_id: int | None, check_every: bool) -> None:
         f"Checked {report.checked} article{'s' if report.checked != 1 else ''}"
         + (f": {counts}" if counts else "")
     )
+
+
+def progress_bar(length: int, label: str) -> Any:
+    """Return a progress bar on stderr (stdout stays for results scripts read)."""
+    return click.progressbar(length=length, label=label, file=click.get_text_stream("stderr"))  # type: ignore[operator]
 
 
 def describe_check(
@@ -127,6 +132,47 @@ def create_token_command(username: str, admin: bool, name: str) -> None:
         token = accounts.create_token(session, user, name=name, now=run.checking.clock())
     click.echo(f"Token for {username} (shown once; store it safely):")
     click.echo(token)
+
+
+@tracker_group.command("prune")
+def prune_command() -> None:
+    """Delete checks older than TRACKER_CHECK_RETENTION_DAYS that made no version and did not fail."""
+    run = runtime()
+    with run.sessions.begin() as session:
+        deleted = queue.prune_checks(
+            session, now=run.checking.clock(), keep_days=run.settings.check_retention_days
+        )
+    click.echo(f"Deleted {deleted} old check{'s' if deleted != 1 else ''}.")
+
+
+@tracker_group.command("copy-db")
+@click.option(
+    "--to", "target_url", required=True, help="The PostgreSQL database to copy into, e.g. postgresql://..."
+)
+def copy_db_command(target_url: str) -> None:
+    """Copy this installation's whole database into another (migrated first; it must be empty)."""
+    run = runtime()
+    db.upgrade(target_url)
+    target = db.make_engine(target_url)
+    try:
+        counts = copying.row_counts(run.engine)
+        with progress_bar(sum(counts.values()), "Copying") as bar:
+            try:
+                copying.copy_database(run.engine, target, progress=bar.update)
+            except TrackerError as error:
+                raise click.ClickException(error.message) from None
+        copied = copying.row_counts(target)
+    finally:
+        target.dispose()
+    for table, rows in counts.items():
+        click.echo(
+            f"{table:<20} {rows:>10} -> {copied[table]:>10}{'' if rows == copied[table] else '  MISMATCH'}"
+        )
+    if copied != counts:
+        raise click.ClickException("the row counts differ; the copy is incomplete")
+    click.echo(
+        f"Copied {sum(counts.values())} rows. Set TRACKER_DATABASE_URL to the new database and restart."
+    )
 
 
 @tracker_group.command("serve")

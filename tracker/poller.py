@@ -85,6 +85,8 @@ class Poller:
         )
         self.pacer = HostPacer(settings.host_delay)
         self.stopping = Event()
+        # Pages fetched faster than they can be read wait in memory: beyond this many, fetching pauses.
+        self.max_reading = 4 * max(1, settings.read_processes or 1)
 
     def poll(self) -> PollReport:
         """Check every due article (claiming them in batches with a lease) and return what happened."""
@@ -177,6 +179,8 @@ class Poller:
         clock, settings = self.checking.clock, self.settings
         fetching = sum(1 for kind, _target in running.values() if kind == "fetch")
         pause = settings.write_every
+        if len(running) - fetching >= self.max_reading:
+            return pause
         for host, queue in list(waiting.items()):
             while queue and fetching < settings.concurrency and busy[host] < settings.host_concurrency:
                 if pace:

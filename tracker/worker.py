@@ -15,6 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from tracker.poller import Poller, default_read_processes
 from tracker.runtime import Runtime, make_poller
+from tracker.services.queue import prune_checks
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ class Ticker:
     """A scheduler that runs one polling pass per tick, and the Poller those passes share."""
 
     def __init__(self, runtime: Runtime, *, separate: bool) -> None:
+        self.runtime = runtime
         processes = runtime.settings.read_processes
         if processes < 0:  # one reading process per core in a worker; none inside the web process
             processes = default_read_processes() if separate else 0
@@ -42,6 +44,15 @@ class Ticker:
         report = self.poller.poll()
         if report.outcomes:
             logger.info("checked %d articles: %s", report.checked, dict(report.outcomes))
+
+    def prune(self) -> None:
+        with self.runtime.sessions.begin() as session:
+            deleted = prune_checks(
+                session,
+                now=self.runtime.checking.clock(),
+                keep_days=self.runtime.settings.check_retention_days,
+            )
+        logger.info("pruned %d old checks", deleted)
 
     def start(self) -> None:
         self.scheduler.start()

@@ -3,12 +3,11 @@ content is new (or a baseline when only our way of reading it changed), and the 
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy import bindparam, case, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import intervals, urls
@@ -186,7 +185,7 @@ def page_version(
         at=observation.started_at,
         extractor=extractor,
         final_url=page.final_url,
-        raw_html=observation.raw_html or zlib.compress(page.body, 6),
+        raw_html=observation.raw_html or b"",  # read_step always compresses the page it reads
         headers=dict(page.headers),
         encoding=observation.encoding,
     )
@@ -377,8 +376,10 @@ def record_quiet_checks(
     schedule_values: dict[str, object] = {
         "last_checked_at": bindparam("b_checked"),
         "next_check_at": bindparam("b_next"),
+        # Only an active or failing article takes the new status; one paused meanwhile stays paused.
         "status": case(
-            (Article.status.in_(("active", "failing")), bindparam("b_status")), else_=Article.status
+            (or_(table.c.status == "active", table.c.status == "failing"), bindparam("b_status")),
+            else_=table.c.status,
         ),
         "failure_count": bindparam("b_failures"),
         "failing_since": bindparam("b_since"),

@@ -1,13 +1,14 @@
-"""The queue of checks is the articles table: which articles are due, and leasing them to a worker."""
+"""The queue of checks is the articles table: which articles are due, leasing them to a worker, and
+forgetting old checks that recorded nothing."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracker.models import Article
+from tracker.models import Article, Check
 
 CHECKED_STATUSES = ("active", "failing")
 
@@ -44,3 +45,14 @@ def checkable_ids(session: Session) -> list[int]:
     return list(
         session.scalars(select(Article.id).where(Article.status.in_(CHECKED_STATUSES)).order_by(Article.id))
     )
+
+
+def prune_checks(session: Session, *, now: datetime, keep_days: int) -> int:
+    """Delete checks older than keep_days that neither made a version nor failed; return how many."""
+    old = now - timedelta(days=keep_days)
+    result = session.execute(
+        delete(Check)
+        .where(Check.checked_at < old, Check.version_number.is_(None), Check.outcome != "error")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]  # a DELETE's CursorResult

@@ -1,0 +1,143 @@
+"""Several `tracker worker` processes on one PostgreSQL database: each due article is checked once,
+and a worker killed mid-batch loses nothing (its leases expire and another worker takes over)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import article_page, command_env, story
+from tests.pageserver import PageServer, Reply, send
+from tracker.db import make_engine, make_sessions
+from tracker.models import Article, Check, Version
+from tracker.services import articles
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.postgresql, pytest.mark.slow]
+
+
+@pytest.fixture
+def database(postgres_url: str, database_url: str):
+    """The session's PostgreSQL schema (emptied after the test by the database_url fixture)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several workers need PostgreSQL")
+    engine = make_engine(database_url)
+    yield database_url, make_sessions(engine)
+    engine.dispose()
+
+
+def start_worker(url: str, tmp_path: Path, name: str, **settings: str) -> subprocess.Popen[str]:
+    env = {
+        **command_env(
+            tmp_path / "unused.sqlite",
+            tick_seconds="1",
+            host_delay="0",
+            robots="off",
+            read_processes="0",
+            **settings,
+        ),
+        "TRACKER_DATABASE_URL": url,
+    }
+    log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 (the process writes it after we return)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "tracker", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def add(sessions, urls: list[str]) -> None:
+    from datetime import UTC, datetime
+
+    with sessions.begin() as session:
+        for url in urls:
+            articles.add_article(session, url, user_id=None, allow_private=True, now=datetime.now(UTC))
+
+
+def wait_until(condition, *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def count(sessions, statement) -> int:
+    with sessions() as session:
+        return session.scalar(statement) or 0
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def test_three_workers_check_each_of_500_articles_exactly_once(database, site: PageServer, tmp_path: Path):
+    url, sessions = database
+    for n in range(500):
+        site.serve(f"/p/{n}", article_page(f"Story {n}", story(3)))
+    add(sessions, [site.url(f"/p/{n}", host=f"s{n % 20}.localhost") for n in range(500)])
+    workers = [start_worker(url, tmp_path, f"w{n}", batch_size="40") for n in range(3)]
+    try:
+        wait_until(
+            lambda: count(sessions, select(func.count()).select_from(Check)) >= 500,
+            timeout=120,
+            what="500 checks",
+        )
+    finally:
+        for worker in workers:
+            stop(worker)
+    hits = Counter(path for path, _headers in site.requests)
+    assert len(hits) == 500 and set(hits.values()) == {1}
+    assert count(sessions, select(func.count()).select_from(Check)) == 500
+    with sessions() as session:
+        assert set(session.scalars(select(Article.version_count))) == {1}
+
+
+def test_a_killed_worker_loses_nothing(database, site: PageServer, tmp_path: Path):
+    url, sessions = database
+
+    def slow(handler) -> None:
+        time.sleep(1.0)
+        send(handler, Reply(article_page("Slow story", story(3)).encode()))
+
+    for n in range(40):
+        site.routes[f"/p/{n}"] = slow
+    add(sessions, [site.url(f"/p/{n}", host=f"s{n % 10}.localhost") for n in range(40)])
+    doomed = start_worker(url, tmp_path, "doomed", lease_seconds="4")
+    wait_until(
+        lambda: count(sessions, select(func.count()).where(Article.claimed_by.is_not(None))) == 40,
+        timeout=60,
+        what="the first worker to claim every article",
+    )
+    wait_until(lambda: len(site.requests) >= 5, timeout=30, what="fetches in flight")
+    os.kill(doomed.pid, signal.SIGKILL)
+    doomed.wait()
+    assert count(sessions, select(func.count()).select_from(Check)) < 40  # it died mid-batch
+    rescuer = start_worker(url, tmp_path, "rescuer", lease_seconds="4")
+    try:
+        wait_until(
+            lambda: count(sessions, select(func.count()).where(Article.version_count == 1)) == 40,
+            timeout=90,
+            what="every article checked after the leases expired",
+        )
+    finally:
+        stop(rescuer)
+    with sessions() as session:
+        versions = Counter(session.scalars(select(Version.article_id)))
+        checks = Counter(session.scalars(select(Check.article_id)))
+    assert len(versions) == 40 and set(versions.values()) == {1}  # none lost, none twice
+    assert set(checks.values()) == {1}
