@@ -141,3 +141,23 @@ def test_a_killed_worker_loses_nothing(database, site: PageServer, tmp_path: Pat
         checks = Counter(session.scalars(select(Check.article_id)))
     assert len(versions) == 40 and set(versions.values()) == {1}  # none lost, none twice
     assert set(checks.values()) == {1}
+
+
+def test_sigterm_gives_back_what_the_worker_has_not_started(database, site: PageServer, tmp_path: Path):
+    url, sessions = database
+
+    def slow(handler) -> None:
+        time.sleep(1.0)
+        send(handler, Reply(article_page("Slow story", story(3)).encode()))
+
+    for n in range(30):
+        site.routes[f"/p/{n}"] = slow
+    add(sessions, [site.url(f"/p/{n}", host="one.localhost") for n in range(30)])  # one site: 2 at a time
+    worker = start_worker(url, tmp_path, "polite", lease_seconds="600")
+    wait_until(lambda: len(site.requests) >= 2, timeout=30, what="the first fetches")
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=30) == 0
+    checked = count(sessions, select(func.count()).select_from(Check))
+    still_claimed = count(sessions, select(func.count()).where(Article.claimed_by.is_not(None)))
+    assert 2 <= checked < 30  # the fetches in flight were finished and stored
+    assert still_claimed == 0  # the rest were given back, not left to a 10-minute lease
