@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from tracker import db, worker
 from tracker.errors import TrackerError
-from tracker.runtime import Runtime, make_poller
+from tracker.runtime import Runtime, make_deliverer, make_poller
 from tracker.services import accounts, articles, checks, copying, queue
 
 tracker_group = AppGroup("tracker", help="Track articles and check them.")
@@ -73,6 +73,7 @@ def check_command(article_id: int | None, check_every: bool) -> None:
                 article_id, check.outcome, check.version_number, check.error_code, check.error_message
             )
         )
+        send_due_alerts(run)
         return
     with run.sessions() as session:
         ids = queue.checkable_ids(session)
@@ -89,11 +90,23 @@ def check_command(article_id: int | None, check_every: bool) -> None:
         f"Checked {report.checked} article{'s' if report.checked != 1 else ''}"
         + (f": {counts}" if counts else "")
     )
+    send_due_alerts(run)
 
 
 def progress_bar(length: int, label: str) -> Any:
     """Return a progress bar on stderr (stdout stays for results scripts read)."""
     return click.progressbar(length=length, label=label, file=click.get_text_stream("stderr"))  # type: ignore[operator]
+
+
+def send_due_alerts(run: Runtime) -> None:
+    """Send the alerts the checks just queued (and any other due), and say how many went out."""
+    deliverer = make_deliverer(run)
+    try:
+        report = deliverer.deliver_due()
+    finally:
+        deliverer.close()
+    if report:
+        click.echo(f"Alerts: {report['succeeded']} sent, {report['failed']} failed (retried later)")
 
 
 def describe_check(

@@ -181,3 +181,67 @@ class ArticleAlias(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     merged_article_id: Mapped[int | None]  # the id the duplicate had, so links to it still lead here
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Webhook(Base):
+    """Where a user's alerts go: a signed webhook, or an Apprise channel (Slack, email, ntfy, ...)."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="webhook")  # webhook | apprise
+    url: Mapped[str] = mapped_column(String(URL_LENGTH))
+    # The HMAC key must be kept to sign, so it is stored as given; it is shown once and never logged.
+    secret: Mapped[str | None] = mapped_column(String(128))
+    previous_secret: Mapped[str | None] = mapped_column(String(128))  # still signed with until ...
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Filters; None means all.
+    events: Mapped[list[str] | None] = mapped_column(JSON)
+    article_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    labels: Mapped[list[str] | None] = mapped_column(JSON)  # only changes with one of these labels
+    min_words: Mapped[int | None]  # only changes of at least this many words
+    enabled: Mapped[bool] = mapped_column(default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first failure since a success
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Event(Base):
+    """Something to tell subscribers about (article.changed, ...), written with what caused it."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)  # the webhook-id, the same on every attempt
+    type: Mapped[str] = mapped_column(String(40))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    payload: Mapped[str] = mapped_column(Text)  # the exact JSON body sent
+    summary: Mapped[str] = mapped_column(Text)  # a short text alert for chat and email channels
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """One event owed to one endpoint: the outbox row, retried until it succeeds or fails for good."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_webhook_article", "webhook_id", "article_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    article_id: Mapped[int | None]  # copied from the event: one article's events go out in order
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | succeeded | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_status: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_latency_ms: Mapped[int | None]
+    last_response: Mapped[str | None] = mapped_column(Text)  # the first 1 KB of the answer

@@ -11,12 +11,14 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from config import SettingError, Settings, user_agent
 from tracker.db import make_engine, make_sessions
+from tracker.deliverer import Deliverer, DelivererSettings
 from tracker.fetch import Fetcher, FetchLimits
 from tracker.intervals import IntervalPolicy, policy_from
 from tracker.netguard import AddressGuard
@@ -33,6 +35,8 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker
     checking: Checking  # sessions, fetch, render, clock and policy, for the check services
+    guard: AddressGuard
+    http: Any  # the guarded requests Session for everything but article pages (webhooks, resources)
 
 
 def clock() -> datetime:
@@ -66,6 +70,8 @@ def build_runtime(settings: Settings) -> Runtime:
         settings=settings,
         engine=engine,
         sessions=sessions,
+        guard=guard,
+        http=http,
         checking=Checking(
             sessions=sessions,
             fetch=fetcher,
@@ -75,7 +81,7 @@ def build_runtime(settings: Settings) -> Runtime:
                 settings=browser,
             ),
             clock=clock,
-            policy=CheckPolicy(intervals=interval_policy(settings)),
+            policy=CheckPolicy(intervals=interval_policy(settings), base_url=settings.base_url.rstrip("/")),
             robots=Robots(fetcher.text, user_agent=agent) if settings.robots else None,
         ),
     )
@@ -95,6 +101,17 @@ def make_poller(runtime: Runtime, *, read_processes: int, host_delay: float | No
             lease_seconds=settings.lease_seconds,
             read_processes=read_processes,
         ),
+    )
+
+
+def make_deliverer(runtime: Runtime) -> Deliverer:
+    """Return a Deliverer that sends this installation's alerts."""
+    return Deliverer(
+        runtime.sessions,
+        runtime.http,
+        runtime.guard,
+        runtime.checking.clock,
+        DelivererSettings(worker=worker_name()),
     )
 
 

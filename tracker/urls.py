@@ -62,6 +62,12 @@ def submitted_url(raw: str, *, allow_private: bool) -> str:
     return url
 
 
+def endpoint_url(raw: str, *, allow_private: bool) -> str:
+    """Return a webhook URL as given (stripped), once checked like a submitted article URL."""
+    submitted_url(raw, allow_private=allow_private)
+    return raw.strip()
+
+
 def normalize_url(raw: str) -> str:
     """Return the canonical spelling of an http(s) URL; raise InvalidInput(bad_url) for anything else.
 

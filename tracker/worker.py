@@ -1,4 +1,5 @@
-"""The scheduler: APScheduler ticks that run a polling pass. It holds no state that must survive.
+"""The scheduler: APScheduler ticks that run a polling pass and send due alerts, and a daily prune.
+It holds no state that must survive a restart.
 
 Started only by entry points: the run command (in the web process, `start_in_background`) and
 `flask --app app tracker worker` (`run_until_stopped`); never by create_app or `flask run`.
@@ -9,41 +10,54 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from tracker.poller import Poller, default_read_processes
-from tracker.runtime import Runtime, make_poller
+from tracker.poller import default_read_processes
+from tracker.runtime import Runtime, make_deliverer, make_poller
 from tracker.services.queue import prune_checks
 
 logger = logging.getLogger(__name__)
 
 
 class Ticker:
-    """A scheduler that runs one polling pass per tick, and the Poller those passes share."""
+    """A scheduler whose ticks run polling passes and deliveries, with the pools they share."""
 
     def __init__(self, runtime: Runtime, *, separate: bool) -> None:
         self.runtime = runtime
         processes = runtime.settings.read_processes
         if processes < 0:  # one reading process per core in a worker; none inside the web process
             processes = default_read_processes() if separate else 0
-        self.poller: Poller = make_poller(runtime, read_processes=processes)
+        self.poller = make_poller(runtime, read_processes=processes)
+        self.deliverer = make_deliverer(runtime)
         self.scheduler = BackgroundScheduler(timezone=UTC)
+        every = runtime.settings.tick_seconds
+        self.every(self.poll, seconds=every, name="poll")
+        self.every(self.deliver, seconds=every, name="deliver")
+        self.every(self.prune, seconds=24 * 3600, name="prune")
+
+    def every(self, job: Callable[[], None], *, seconds: int, name: str) -> None:
         self.scheduler.add_job(
-            self.tick,
+            job,
             "interval",
-            seconds=runtime.settings.tick_seconds,
-            id="poll",
+            seconds=seconds,
+            id=name,
             max_instances=1,
             coalesce=True,
             next_run_time=datetime.now(UTC),
         )
 
-    def tick(self) -> None:
+    def poll(self) -> None:
         report = self.poller.poll()
         if report.outcomes:
             logger.info("checked %d articles: %s", report.checked, dict(report.outcomes))
+
+    def deliver(self) -> None:
+        report = self.deliverer.deliver_due()
+        if report:
+            logger.info("alerts: %s", dict(report))
 
     def prune(self) -> None:
         with self.runtime.sessions.begin() as session:
@@ -58,10 +72,12 @@ class Ticker:
         self.scheduler.start()
 
     def stop(self) -> None:
-        """Stop claiming, release unstarted articles, finish what is in flight, then shut down."""
+        """Stop claiming, give back what was not started, finish what is in flight, then shut down."""
         self.poller.stop()
+        self.deliverer.stop()
         self.scheduler.shutdown(wait=True)
         self.poller.close()
+        self.deliverer.close()
 
 
 def start_in_background(runtime: Runtime, *, separate: bool = False) -> Ticker:

@@ -12,16 +12,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import intervals, urls
 from tracker.db import Base
+from tracker.diff import TextDiff
 from tracker.errors import CheckError, InvalidInput
 from tracker.extract import ExtractedArticle
 from tracker.fetch import Fetch, Page
 from tracker.intervals import IntervalPolicy
+from tracker.labels import summary_line
 from tracker.models import Article, Check, Site, Version
 from tracker.normalize import content_hash, word_count
 from tracker.robots import Robots
+from tracker.services import alerts
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
-from tracker.services.history import change_between
+from tracker.services.history import VersionDiff, change_between
 from tracker.services.observing import CheckTarget, Observation, check_target, latest_version, observe
+from tracker.services.payloads import article_payload, diff_payload, iso
 
 Clock = Callable[[], datetime]
 
@@ -31,6 +35,7 @@ class CheckPolicy:
     """Settings a check needs."""
 
     intervals: IntervalPolicy = field(default_factory=IntervalPolicy)
+    base_url: str = ""  # for the absolute links in alerts
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def record_check(
         rebaseline(
             session, article, observation.baseline, extractor=target.extractor, at=observation.started_at
         )
-    version = new_version(session, article, observation, extractor=target.extractor)
+    version = new_version(session, article, observation, extractor=target.extractor, base_url=policy.base_url)
     check = Check(
         article_id=article.id,
         checked_at=observation.started_at,
@@ -146,7 +151,7 @@ def rebaseline(
 
 
 def new_version(
-    session: Session, article: Article, observation: Observation, *, extractor: str
+    session: Session, article: Article, observation: Observation, *, extractor: str, base_url: str = ""
 ) -> Version | None:
     """Add and return a Version when the observed content differs from the latest; else None."""
     extracted, page = observation.article, observation.page
@@ -167,12 +172,77 @@ def new_version(
         .order_by(Version.number.desc())
         .limit(1)
     )
-    store(session, article, version, latest)
+    diff, labels = store(session, article, version, latest)
     article.title = extracted.title or article.title
     article.canonical_url = extracted.canonical_url
-    if version.number > 1:
+    if latest is not None:
         article.last_changed_at = observation.started_at
+        announce_change(
+            session, article, latest, version, diff, labels, base_url=base_url, now=observation.started_at
+        )
     return version
+
+
+def announce_change(
+    session: Session,
+    article: Article,
+    previous: Version,
+    version: Version,
+    diff: TextDiff,
+    labels: list[str],
+    *,
+    base_url: str,
+    now: datetime,
+) -> None:
+    """Queue article.changed for every endpoint that wants it, in this same transaction (the outbox)."""
+    summary = summary_line(diff.summary, labels)
+    change = VersionDiff(article=article, old=previous, new=version, diff=diff, labels=labels)
+    payload = {
+        "type": "article.changed",
+        "timestamp": iso(now),
+        "data": {
+            "article": article_payload(article, base=base_url),
+            "from": previous.number,
+            "to": version.number,
+            "summary": summary,
+            "diff": diff_payload(change, base=base_url),
+        },
+    }
+    link = f"{base_url}/articles/{article.id}/diff?from={previous.number}&to={version.number}"
+    alerts.enqueue(
+        session,
+        type="article.changed",
+        article=article,
+        payload=payload,
+        labels=labels,
+        words=diff.summary.words_added + diff.summary.words_removed,
+        now=now,
+        summary=f"{article.title or article.url} changed: {summary}. {link}",
+    )
+
+
+def announce_failing(
+    session: Session, article: Article, error: CheckError | None, *, base_url: str, now: datetime
+) -> None:
+    """Queue article.failing: the article's checks have kept failing for a week."""
+    payload = {
+        "type": "article.failing",
+        "timestamp": iso(now),
+        "data": {
+            "article": article_payload(article, base=base_url),
+            "failing_since": iso(article.failing_since),
+            "error": {"code": error.code, "message": error.message} if error else None,
+        },
+    }
+    alerts.enqueue(
+        session,
+        type="article.failing",
+        article=article,
+        payload=payload,
+        now=now,
+        summary=f"{article.title or article.url} has failed to load for a week: "
+        f"{error.message if error else 'unknown error'}. {base_url}/articles/{article.id}",
+    )
 
 
 def page_version(
@@ -225,13 +295,16 @@ def version_from(
     )
 
 
-def store(session: Session, article: Article, version: Version, previous: Version | None) -> None:
-    """Add version with its change against the previous one (labels and counts)."""
+def store(
+    session: Session, article: Article, version: Version, previous: Version | None
+) -> tuple[TextDiff, list[str]]:
+    """Add version with its change against the previous one (labels and counts); return them."""
     diff, labels = change_between(session, previous, version)
     version.labels = ["baseline"] if version.baseline else labels
     version.change = asdict(diff.summary)
     session.add(version)
     article.version_count = version.number
+    return diff, labels
 
 
 def outcome(observation: Observation, version: Version | None) -> str:
@@ -267,10 +340,13 @@ def reschedule(session: Session, article: Article, observation: Observation, *, 
         retry_after=error.retry_after if error else None,
         changed=article.last_changed_at == observation.started_at,
     )
+    was = article.status
     article.next_check_at, article.status = schedule.next_check_at, schedule.status
     article.failure_count, article.failing_since = schedule.failure_count, schedule.failing_since
     article.claimed_by = None
     article.lease_until = None
+    if schedule.status == "failing" and was != "failing":
+        announce_failing(session, article, error, base_url=policy.base_url, now=observation.started_at)
     if error and error.retry_after:
         hold_host(session, article.host, until=observation.started_at + timedelta(seconds=error.retry_after))
 
@@ -346,6 +422,10 @@ def record_quiet_checks(
             http_status=error.http_status if error else None,
             retry_after=error.retry_after if error else None,
         )
+        if schedule.status == "failing" and target.status != "failing":
+            article = session.get_one(Article, target.article_id)
+            article.failing_since = schedule.failing_since
+            announce_failing(session, article, error, base_url=policy.base_url, now=observation.started_at)
         row = {
             "b_id": target.article_id,
             "b_checked": observation.started_at,

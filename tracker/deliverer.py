@@ -1,0 +1,148 @@
+"""The delivery engine: due deliveries claimed with a lease, sent concurrently (a bounded number per
+endpoint), results stored in batches. Run by the scheduler's tick and by `tracker check`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime
+from threading import Event
+from typing import Any
+
+from sqlalchemy.orm import sessionmaker
+
+from tracker.netguard import AddressGuard
+from tracker.services.alerts import DeliveryJob, claim_deliveries, record_attempts, release_deliveries
+from tracker.webhooks import Attempt, notify_channel, post_webhook
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DelivererSettings:
+    worker: str
+    concurrency: int = 64  # deliveries in flight, all endpoints together
+    per_endpoint: int = 16  # deliveries in flight to one endpoint
+    batch_size: int = 500
+    lease_seconds: int = 120
+    write_every: float = 0.5
+
+
+class Deliverer:
+    """Sends due deliveries until none is left; holds its thread pool between runs."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        http: requests.Session,
+        guard: AddressGuard,
+        clock: Callable[[], datetime],
+        settings: DelivererSettings,
+    ) -> None:
+        self.sessions, self.http, self.guard, self.clock, self.settings = (
+            sessions,
+            http,
+            guard,
+            clock,
+            settings,
+        )
+        self.senders = ThreadPoolExecutor(settings.concurrency, thread_name_prefix="deliver")
+        self.stopping = Event()
+
+    def deliver_due(self) -> Counter[str]:
+        """Send every due delivery (retries included) and return how many succeeded and failed."""
+        report: Counter[str] = Counter()
+        waiting: dict[int, deque[DeliveryJob]] = {}
+        running: dict[Future, DeliveryJob] = {}
+        busy: Counter[int] = Counter()
+        results: list[tuple[DeliveryJob, Attempt]] = []
+        exhausted, last_write = False, time.monotonic()
+        while True:
+            queued = sum(map(len, waiting.values()))
+            if not exhausted and not self.stopping.is_set() and queued < 2 * self.settings.concurrency:
+                claimed = self.claim()
+                exhausted = not claimed
+                for job in claimed:
+                    waiting.setdefault(job.webhook_id, deque()).append(job)
+            if self.stopping.is_set() and waiting:
+                self.release([job for queue in waiting.values() for job in queue])
+                waiting.clear()
+            self.start(waiting, running, busy)
+            if not running and not waiting:
+                break
+            done, _ = wait(running, timeout=self.settings.write_every, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = running.pop(future)
+                busy[job.webhook_id] -= 1
+                results.append((job, future.result()))
+            if results and (
+                len(results) >= 200 or time.monotonic() - last_write >= self.settings.write_every
+            ):
+                self.write(results, report)
+                results, last_write = [], time.monotonic()
+        self.write(results, report)
+        return report
+
+    def claim(self) -> list[DeliveryJob]:
+        with self.sessions.begin() as session:
+            return claim_deliveries(
+                session,
+                worker=self.settings.worker,
+                now=self.clock(),
+                limit=self.settings.batch_size,
+                lease_seconds=self.settings.lease_seconds,
+            )
+
+    def start(
+        self, waiting: dict[int, deque[DeliveryJob]], running: dict[Future, DeliveryJob], busy: Counter[int]
+    ) -> None:
+        """Start sends while the overall and per-endpoint limits allow."""
+        for webhook_id, queue in list(waiting.items()):
+            while (
+                queue
+                and len(running) < self.settings.concurrency
+                and busy[webhook_id] < self.settings.per_endpoint
+            ):
+                job = queue.popleft()
+                busy[webhook_id] += 1
+                running[self.senders.submit(self.send, job)] = job
+            if not queue:
+                del waiting[webhook_id]
+
+    def send(self, job: DeliveryJob) -> Attempt:
+        """Send one delivery; never raises (a failure is an Attempt with an error)."""
+        try:
+            if job.kind == "apprise":
+                return notify_channel(
+                    job.url,
+                    title=f"Article revision tracker: {job.event_type}",
+                    body=job.summary,
+                    guard=self.guard,
+                )
+            return post_webhook(
+                self.http, job.url, message_id=job.message_id, body=job.body, secrets_in_use=list(job.secrets)
+            )
+        except Exception as exc:  # a bug in one send must not stop the others; it is retried like a failure
+            logger.exception("delivery %s failed unexpectedly", job.delivery_id)
+            return Attempt(None, 0, error=f"internal error: {type(exc).__name__}")
+
+    def write(self, results: list[tuple[DeliveryJob, Attempt]], report: Counter[str]) -> None:
+        if not results:
+            return
+        with self.sessions.begin() as session:
+            record_attempts(session, results, now=self.clock())
+        report.update("succeeded" if attempt.succeeded else "failed" for _job, attempt in results)
+
+    def release(self, jobs: list[DeliveryJob]) -> None:
+        with self.sessions.begin() as session:
+            release_deliveries(session, [job.delivery_id for job in jobs], worker=self.settings.worker)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def close(self) -> None:
+        self.senders.shutdown(wait=True, cancel_futures=True)

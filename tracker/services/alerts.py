@@ -1,0 +1,388 @@
+"""Alerts: users' endpoints (webhooks and Apprise channels), the outbox of events, and deliveries.
+
+An event is written in the same transaction as what caused it (a new version), with one delivery
+row per matching endpoint, so a crash can delay an alert but never lose it. Deliveries are claimed
+with a lease like articles; one article's events reach an endpoint in the order they happened.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from tracker import urls
+from tracker.errors import InvalidInput, NotFound
+from tracker.labels import LABEL_WORDS
+from tracker.models import Article, Delivery, Event, Subscription, Webhook
+from tracker.signing import new_secret
+from tracker.webhooks import Attempt
+
+EVENTS = ("article.changed", "article.failing", "article.added", "ping")
+RETRY_DELAYS = (10, 60, 300, 1800, 7200, 21600, 43200, 86400)  # seconds after attempts 1, 2, ...: ~1.5 days
+SECRET_GRACE = timedelta(hours=24)  # after a rotation the old secret signs too, this long
+DISABLE_AFTER = timedelta(days=3)  # of nothing but failures
+KINDS = ("webhook", "apprise")
+JITTER = random.Random()
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryJob:
+    """What sending one delivery needs, read when it is claimed."""
+
+    delivery_id: int
+    webhook_id: int
+    kind: str
+    url: str
+    secrets: tuple[str, ...]
+    message_id: str
+    event_type: str
+    body: str
+    summary: str
+
+
+# --- endpoints ---------------------------------------------------------------------------------
+
+
+def create_endpoint(
+    session: Session,
+    user_id: int,
+    fields: dict[str, Any],
+    *,
+    kind: str,
+    allow_private: bool,
+    now: datetime,
+    check_channel: Any = None,
+) -> tuple[Webhook, str | None]:
+    """Store a webhook (returning its new secret, shown once) or an Apprise channel (no secret)."""
+    raw = fields.get("url")
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidInput("give the endpoint's url", code="bad_url")
+    if kind == "webhook":
+        url = urls.endpoint_url(raw, allow_private=allow_private)
+    else:
+        url = raw.strip()
+        if check_channel is not None:
+            check_channel(url)
+    secret = new_secret() if kind == "webhook" else None
+    webhook = Webhook(user_id=user_id, kind=kind, url=url, secret=secret, enabled=True, created_at=now)
+    apply_filters(session, webhook, fields, user_id=user_id)
+    session.add(webhook)
+    session.flush()
+    return webhook, secret
+
+
+def apply_filters(session: Session, webhook: Webhook, fields: dict[str, Any], *, user_id: int) -> None:
+    """Set the endpoint's filters from fields (absent keys keep their value; null means all)."""
+    if "events" in fields:
+        webhook.events = checked_list(fields["events"], EVENTS, "events")
+    if "labels" in fields:
+        webhook.labels = checked_list(fields["labels"], tuple(LABEL_WORDS), "labels")
+    if "article_ids" in fields:
+        ids = fields["article_ids"]
+        if ids is not None and (not isinstance(ids, list) or not all(type(i) is int for i in ids)):
+            raise InvalidInput(
+                "article_ids is a list of article ids, or null for all you follow", code="bad_article_ids"
+            )
+        webhook.article_ids = ids
+    if "min_words" in fields:
+        words = fields["min_words"]
+        if words is not None and (type(words) is not int or words < 0):
+            raise InvalidInput("min_words is a whole number, or null", code="bad_min_words")
+        webhook.min_words = words
+    if "enabled" in fields:
+        if not isinstance(fields["enabled"], bool):
+            raise InvalidInput("enabled is true or false", code="bad_enabled")
+        webhook.enabled = fields["enabled"]
+        if webhook.enabled:
+            webhook.disabled_reason, webhook.failing_since = None, None
+
+
+def checked_list(value: object, allowed: tuple[str, ...], name: str) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) and item in allowed for item in value):
+        raise InvalidInput(f"{name} is a list of: {', '.join(allowed)} (or null for all)", code=f"bad_{name}")
+    return list(dict.fromkeys(value))
+
+
+def list_endpoints(session: Session, user_id: int, kind: str) -> list[Webhook]:
+    return list(
+        session.scalars(
+            select(Webhook).where(Webhook.user_id == user_id, Webhook.kind == kind).order_by(Webhook.id)
+        )
+    )
+
+
+def get_endpoint(session: Session, user_id: int, webhook_id: int, kind: str) -> Webhook:
+    """Return the caller's endpoint; raise NotFound for anyone else's (their existence is not told)."""
+    webhook = session.get(Webhook, webhook_id)
+    if webhook is None or webhook.user_id != user_id or webhook.kind != kind:
+        raise NotFound(f"you have no {kind} {webhook_id}", code="webhook_not_found")
+    return webhook
+
+
+def rotate_secret(webhook: Webhook, *, now: datetime) -> str:
+    """Give the webhook a new secret; the old one keeps signing for SECRET_GRACE. Return the new one."""
+    webhook.previous_secret, webhook.previous_secret_until = webhook.secret, now + SECRET_GRACE
+    webhook.secret = new_secret()
+    return webhook.secret
+
+
+def secrets_in_use(webhook: Webhook, now: datetime) -> tuple[str, ...]:
+    current = (webhook.secret,) if webhook.secret else ()
+    if webhook.previous_secret and webhook.previous_secret_until and now < webhook.previous_secret_until:
+        return (*current, webhook.previous_secret)
+    return current
+
+
+# --- the outbox ----------------------------------------------------------------------------------
+
+
+def enqueue(
+    session: Session,
+    *,
+    type: str,
+    article: Article | None,
+    payload: dict[str, Any],
+    summary: str,
+    now: datetime,
+    labels: list[str] | None = None,
+    words: int = 0,
+) -> Event | None:
+    """Write the event and a delivery for every endpoint that wants it; None when none does."""
+    endpoints = [
+        webhook for webhook in endpoints_for(session, article) if wants(webhook, type, labels, words, article)
+    ]
+    if not endpoints:
+        return None
+    event = Event(
+        key=f"msg_{uuid.uuid4().hex}",
+        type=type,
+        article_id=article.id if article else None,
+        payload=json.dumps(payload, sort_keys=True),
+        summary=summary,
+        created_at=now,
+    )
+    session.add(event)
+    session.flush()
+    session.add_all(
+        Delivery(
+            event_id=event.id,
+            webhook_id=webhook.id,
+            article_id=event.article_id,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for webhook in endpoints
+    )
+    return event
+
+
+def endpoints_for(session: Session, article: Article | None) -> list[Webhook]:
+    """Return the enabled endpoints of the users who follow the article."""
+    if article is None:
+        return []
+    return list(
+        session.scalars(
+            select(Webhook).where(
+                Webhook.enabled.is_(True),
+                exists().where(
+                    Subscription.user_id == Webhook.user_id, Subscription.article_id == article.id
+                ),
+            )
+        )
+    )
+
+
+def wants(webhook: Webhook, type: str, labels: list[str] | None, words: int, article: Article | None) -> bool:
+    """Return True when the endpoint's filters let this event through."""
+    if webhook.events is not None and type not in webhook.events:
+        return False
+    if webhook.article_ids is not None and (article is None or article.id not in webhook.article_ids):
+        return False
+    if type == "article.changed":
+        if webhook.labels is not None and not set(webhook.labels) & set(labels or ()):
+            return False
+        if webhook.min_words is not None and words < webhook.min_words:
+            return False
+    return True
+
+
+def ping(session: Session, webhook: Webhook, *, now: datetime) -> Delivery:
+    """Queue a ping to this one endpoint, due at once."""
+    payload = {
+        "type": "ping",
+        "timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "data": {"webhook_id": webhook.id, "message": "A test from the article revision tracker."},
+    }
+    event = Event(
+        key=f"msg_{uuid.uuid4().hex}",
+        type="ping",
+        article_id=None,
+        payload=json.dumps(payload, sort_keys=True),
+        summary="A test from the article revision tracker.",
+        created_at=now,
+    )
+    session.add(event)
+    session.flush()
+    delivery = Delivery(
+        event_id=event.id,
+        webhook_id=webhook.id,
+        article_id=None,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(delivery)
+    session.flush()
+    return delivery
+
+
+def redeliver(session: Session, webhook: Webhook, delivery_id: int, *, now: datetime) -> Delivery:
+    """Send a delivery again now (same webhook-id), whatever became of it."""
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None or delivery.webhook_id != webhook.id:
+        raise NotFound(f"endpoint {webhook.id} has no delivery {delivery_id}", code="delivery_not_found")
+    delivery.status, delivery.next_attempt_at, delivery.lease_until, delivery.claimed_by = (
+        "pending",
+        now,
+        None,
+        None,
+    )
+    session.flush()
+    return delivery
+
+
+def list_deliveries(
+    session: Session, webhook_id: int, *, before: int | None = None, limit: int = 50
+) -> list[tuple[Delivery, Event]]:
+    """Return the endpoint's deliveries with their events, newest first."""
+    statement = (
+        select(Delivery, Event)
+        .join(Event, Event.id == Delivery.event_id)
+        .where(Delivery.webhook_id == webhook_id)
+    )
+    if before is not None:
+        statement = statement.where(Delivery.id < before)
+    return [(row[0], row[1]) for row in session.execute(statement.order_by(Delivery.id.desc()).limit(limit))]
+
+
+# --- sending ---------------------------------------------------------------------------------------
+
+
+def claim_deliveries(
+    session: Session, *, worker: str, now: datetime, limit: int, lease_seconds: int
+) -> list[DeliveryJob]:
+    """Lease up to `limit` due deliveries to worker, never one whose article has an earlier
+    delivery to the same endpoint still pending (so events about an article arrive in order)."""
+    earlier = aliased(Delivery)
+    due = (
+        select(Delivery.id)
+        .join(Webhook, Webhook.id == Delivery.webhook_id)
+        .where(
+            Delivery.status == "pending",
+            Delivery.next_attempt_at <= now,
+            or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+            Webhook.enabled.is_(True),
+            ~exists().where(
+                earlier.webhook_id == Delivery.webhook_id,
+                earlier.article_id == Delivery.article_id,
+                earlier.id < Delivery.id,
+                earlier.status == "pending",
+            ),
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(of=Delivery, skip_locked=True)
+    )
+    ids = list(
+        session.scalars(
+            update(Delivery)
+            .where(Delivery.id.in_(due.scalar_subquery()))
+            .values(claimed_by=worker, lease_until=now + timedelta(seconds=lease_seconds))
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    rows = session.execute(
+        select(Delivery, Event, Webhook)
+        .join(Event, Event.id == Delivery.event_id)
+        .join(Webhook, Webhook.id == Delivery.webhook_id)
+        .where(Delivery.id.in_(ids))
+        .order_by(Delivery.id)
+    )
+    return [
+        DeliveryJob(
+            delivery_id=delivery.id,
+            webhook_id=webhook.id,
+            kind=webhook.kind,
+            url=webhook.url,
+            secrets=secrets_in_use(webhook, now),
+            message_id=event.key,
+            event_type=event.type,
+            body=event.payload,
+            summary=event.summary,
+        )
+        for delivery, event, webhook in rows
+    ]
+
+
+def record_attempts(
+    session: Session,
+    results: list[tuple[DeliveryJob, Attempt]],
+    *,
+    now: datetime,
+    rng: random.Random | None = None,
+) -> None:
+    """Store what each attempt got; schedule retries with growing, jittered delays; disable endpoints
+    that answer 410 or have failed for three days."""
+    for job, attempt in results:
+        delivery = session.get_one(Delivery, job.delivery_id)
+        webhook = session.get_one(Webhook, job.webhook_id)
+        delivery.attempts += 1
+        delivery.last_attempt_at, delivery.last_status = now, attempt.status
+        delivery.last_latency_ms, delivery.last_response = attempt.latency_ms, attempt.response
+        delivery.last_error, delivery.claimed_by, delivery.lease_until = attempt.error, None, None
+        if attempt.succeeded:
+            delivery.status = "succeeded"
+            webhook.failing_since = None
+            continue
+        delivery.status, delivery.next_attempt_at = retry_schedule(delivery.attempts, now, rng or JITTER)
+        webhook.failing_since = webhook.failing_since or now
+        if attempt.status == 410:
+            delivery.status = "failed"
+            disable(webhook, f"the endpoint answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC")
+        elif now - webhook.failing_since >= DISABLE_AFTER:
+            disable(webhook, f"every delivery failed for 3 days; the last one: {attempt.error}")
+
+
+def retry_schedule(attempts: int, now: datetime, rng: random.Random) -> tuple[str, datetime]:
+    """Return (status, next attempt) after `attempts` failed attempts: pending with a delay of
+    10 s, 1 min, 5 min ... 24 h (±20 %), then failed for good."""
+    if attempts > len(RETRY_DELAYS):
+        return "failed", now
+    return "pending", now + timedelta(seconds=RETRY_DELAYS[attempts - 1] * rng.uniform(0.8, 1.2))
+
+
+def disable(webhook: Webhook, reason: str) -> None:
+    webhook.enabled, webhook.disabled_reason = False, reason
+
+
+def release_deliveries(session: Session, delivery_ids: list[int], *, worker: str) -> None:
+    """Give back deliveries this worker claimed but will not send now."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(delivery_ids), Delivery.claimed_by == worker)
+        .values(claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
