@@ -38,7 +38,7 @@ class Deliverer:
     def __init__(
         self,
         sessions: sessionmaker,
-        http: requests.Session,
+        http: Any,  # the guarded requests Session (tracker.outbound)
         guard: AddressGuard,
         clock: Callable[[], datetime],
         settings: DelivererSettings,
