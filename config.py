@@ -41,6 +41,11 @@ class Settings:
     read_processes: int = -1  # processes reading pages; -1: one per core in `tracker worker`, none in `serve`
     robots: bool = True
     check_retention_days: int = 30  # then only checks that made a version or failed are kept
+    # Alerts
+    delivery_concurrency: int = 64  # webhook deliveries in flight, all endpoints together
+    endpoint_concurrency: int = 16  # deliveries in flight to one endpoint
+    webhook_timeout: float = 10.0
+    delivery_lease_seconds: int = 120
     allow_private_networks: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
     connect_timeout: float = 10.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -26,9 +28,10 @@ class Reply:
 class PageServer:
     """Serves `routes` (path -> Reply or handler function); records every request path and headers."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.routes: dict[str, Reply | Handler] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.bodies: list[bytes] = []  # of requests that sent one (webhook deliveries)
         self.arrivals: list[tuple[float, str, str]] = []  # (monotonic time, Host header, path)
         self.active: dict[str, int] = {}  # requests being answered now, by Host header
         self.most_active: dict[str, int] = {}  # the most at once, by Host header
@@ -41,8 +44,12 @@ class PageServer:
 
             def do_GET(self) -> None:
                 host = (self.headers.get("Host") or "").split(":")[0]
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
                 with server.lock:
                     server.requests.append((self.path, dict(self.headers)))
+                    if body:
+                        server.bodies.append(body)
                     server.arrivals.append((time.monotonic(), host, self.path))
                     server.active[host] = server.active.get(host, 0) + 1
                     server.most_active[host] = max(server.most_active.get(host, 0), server.active[host])
@@ -64,7 +71,7 @@ class PageServer:
             def log_message(self, *_args: object) -> None:
                 pass
 
-        self.httpd = QuietServer((host, 0), RequestHandler)
+        self.httpd = QuietServer((host, port), RequestHandler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
@@ -87,13 +94,32 @@ class PageServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.httpd.cut_connections()
 
 
 class QuietServer(ThreadingHTTPServer):
-    """Clients that hang up early (caps, timeouts) are what some tests are about: not worth a traceback."""
+    """Clients that hang up early (caps, timeouts) are what some tests are about: not worth a traceback.
+    Closing it also cuts the kept-alive connections, as a stopped server would."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.connections: set[socket.socket] = set()
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        self.connections.discard(request)
+        super().shutdown_request(request)
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass
+
+    def cut_connections(self) -> None:
+        for connection in list(self.connections):
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 def send(handler: BaseHTTPRequestHandler, reply: Reply) -> None:

@@ -161,3 +161,40 @@ def test_sigterm_gives_back_what_the_worker_has_not_started(database, site: Page
     still_claimed = count(sessions, select(func.count()).where(Article.claimed_by.is_not(None)))
     assert 2 <= checked < 30  # the fetches in flight were finished and stored
     assert still_claimed == 0  # the rest were given back, not left to a 10-minute lease
+
+
+def test_an_alert_survives_a_worker_killed_before_it_is_delivered(database, site: PageServer, tmp_path: Path):
+    from datetime import UTC, datetime
+
+    from tracker.services import accounts, alerts
+
+    url, sessions = database
+    consumer = PageServer()
+    consumer.routes["/hook"] = lambda handler: time.sleep(30)  # the first attempt never gets an answer
+    site.serve("/story", article_page("Story", story(3)))
+    with sessions.begin() as session:
+        user = accounts.create_user(session, "alice", password=None, is_admin=True, now=datetime.now(UTC))
+        article, _ = articles.add_article(session, site.url("/story"), user_id=user.id, allow_private=True,
+                                          now=datetime.now(UTC))
+        alerts.create_endpoint(session, user.id, {"url": consumer.url("/hook")}, kind="webhook",
+                               allow_private=True, now=datetime.now(UTC))
+    doomed = start_worker(url, tmp_path, "doomed", delivery_lease_seconds="3")
+    wait_until(lambda: count(sessions, select(func.count()).select_from(Version)) == 1, timeout=30,
+               what="the first version")
+    site.serve("/story", article_page("Story", [*story(3), "Update: the council voted again."]))
+    with sessions.begin() as session:
+        session.get(Article, article.id).next_check_at = datetime.now(UTC)
+    wait_until(lambda: consumer.hits("/hook") == 1, timeout=30, what="the first delivery attempt")
+    os.kill(doomed.pid, signal.SIGKILL)  # the version is stored, the alert not yet delivered
+    doomed.wait()
+    consumer.routes["/hook"] = Reply(b"ok")
+    rescuer = start_worker(url, tmp_path, "rescuer", delivery_lease_seconds="3")
+    try:
+        wait_until(lambda: consumer.hits("/hook") >= 2, timeout=60, what="the alert after the restart")
+    finally:
+        stop(rescuer)
+        consumer.close()
+    ids = {headers.get("webhook-id") for path, headers in consumer.requests if path == "/hook"}
+    assert len(ids) == 1  # the same event, sent again
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Version)) == 2

@@ -16,7 +16,14 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 
 from tracker.netguard import AddressGuard
-from tracker.services.alerts import DeliveryJob, claim_deliveries, record_attempts, release_deliveries
+from tracker.services.alerts import (
+    DeliveryJob,
+    claim_deliveries,
+    claim_delivery,
+    disable_failing_endpoints,
+    record_attempts,
+    release_deliveries,
+)
 from tracker.webhooks import Attempt, notify_channel, post_webhook
 
 logger = logging.getLogger(__name__)
@@ -29,6 +36,7 @@ class DelivererSettings:
     per_endpoint: int = 16  # deliveries in flight to one endpoint
     batch_size: int = 500
     lease_seconds: int = 120
+    timeout: float = 10.0  # seconds a webhook has to answer
     write_every: float = 0.5
 
 
@@ -43,15 +51,32 @@ class Deliverer:
         clock: Callable[[], datetime],
         settings: DelivererSettings,
     ) -> None:
-        self.sessions, self.http, self.guard, self.clock, self.settings = (
-            sessions,
-            http,
-            guard,
-            clock,
-            settings,
-        )
-        self.senders = ThreadPoolExecutor(settings.concurrency, thread_name_prefix="deliver")
+        self.sessions, self.http, self.guard, self.clock = sessions, http, guard, clock
+        self.settings = settings
+        self.pool: ThreadPoolExecutor | None = None  # made on first use: deliver_one needs none
         self.stopping = Event()
+
+    @property
+    def senders(self) -> ThreadPoolExecutor:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="deliver")
+        return self.pool
+
+    def deliver_one(self, delivery_id: int) -> Attempt | None:
+        """Send one delivery now (send again, test ping); None if it is not pending or another worker has it."""
+        with self.sessions.begin() as session:
+            job = claim_delivery(
+                session,
+                delivery_id,
+                worker=self.settings.worker,
+                now=self.clock(),
+                lease_seconds=self.settings.lease_seconds,
+            )
+        if job is None:
+            return None
+        attempt = self.send(job)
+        self.write([(job, attempt)], Counter())
+        return attempt
 
     def deliver_due(self) -> Counter[str]:
         """Send every due delivery (retries included) and return how many succeeded and failed."""
@@ -89,6 +114,7 @@ class Deliverer:
 
     def claim(self) -> list[DeliveryJob]:
         with self.sessions.begin() as session:
+            disable_failing_endpoints(session, now=self.clock())
             return claim_deliveries(
                 session,
                 worker=self.settings.worker,
@@ -124,7 +150,12 @@ class Deliverer:
                     guard=self.guard,
                 )
             return post_webhook(
-                self.http, job.url, message_id=job.message_id, body=job.body, secrets_in_use=list(job.secrets)
+                self.http,
+                job.url,
+                message_id=job.message_id,
+                body=job.body,
+                secrets_in_use=list(job.secrets),
+                timeout=self.settings.timeout,
             )
         except Exception as exc:  # a bug in one send must not stop the others; it is retried like a failure
             logger.exception("delivery %s failed unexpectedly", job.delivery_id)
@@ -145,4 +176,5 @@ class Deliverer:
         self.stopping.set()
 
     def close(self) -> None:
-        self.senders.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)

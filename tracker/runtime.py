@@ -106,12 +106,19 @@ def make_poller(runtime: Runtime, *, read_processes: int, host_delay: float | No
 
 def make_deliverer(runtime: Runtime) -> Deliverer:
     """Return a Deliverer that sends this installation's alerts."""
+    settings = runtime.settings
     return Deliverer(
         runtime.sessions,
         runtime.http,
         runtime.guard,
         runtime.checking.clock,
-        DelivererSettings(worker=worker_name()),
+        DelivererSettings(
+            worker=worker_name(),
+            concurrency=settings.delivery_concurrency,
+            per_endpoint=settings.endpoint_concurrency,
+            lease_seconds=settings.delivery_lease_seconds,
+            timeout=settings.webhook_timeout,
+        ),
     )
 
 

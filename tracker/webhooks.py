@@ -13,7 +13,6 @@ from tracker.errors import FetchError
 from tracker.netguard import AddressGuard
 from tracker.signing import signature_header
 
-TIMEOUT = 10.0
 RESPONSE_KEPT = 1024  # bytes of the answer kept for the delivery log
 ANSWER_READ = 64 * 1024  # bytes of an answer read at most
 
@@ -40,6 +39,7 @@ def post_webhook(
     body: str,
     secrets_in_use: list[str],
     now: float | None = None,
+    timeout: float = 10.0,
 ) -> Attempt:
     """POST body to url with the Standard Webhooks headers, signed afresh for this attempt."""
     timestamp = int(time.time() if now is None else now)
@@ -52,7 +52,7 @@ def post_webhook(
     started = time.monotonic()
     try:
         with http.post(
-            url, data=body.encode(), headers=headers, timeout=TIMEOUT, allow_redirects=False, stream=True
+            url, data=body.encode(), headers=headers, timeout=timeout, allow_redirects=False, stream=True
         ) as response:
             excerpt = answer_excerpt(response)
     except FetchError as error:

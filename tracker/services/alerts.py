@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from tracker import urls
@@ -120,11 +120,12 @@ def list_endpoints(session: Session, user_id: int, kind: str) -> list[Webhook]:
     )
 
 
-def get_endpoint(session: Session, user_id: int, webhook_id: int, kind: str) -> Webhook:
-    """Return the caller's endpoint; raise NotFound for anyone else's (their existence is not told)."""
+def get_endpoint(session: Session, user_id: int, webhook_id: int, kind: str | None = None) -> Webhook:
+    """Return the caller's endpoint (of this kind, if given); raise NotFound for anyone else's
+    (their existence is not told)."""
     webhook = session.get(Webhook, webhook_id)
-    if webhook is None or webhook.user_id != user_id or webhook.kind != kind:
-        raise NotFound(f"you have no {kind} {webhook_id}", code="webhook_not_found")
+    if webhook is None or webhook.user_id != user_id or kind not in (None, webhook.kind):
+        raise NotFound(f"you have no {kind or 'endpoint'} {webhook_id}", code="webhook_not_found")
     return webhook
 
 
@@ -305,10 +306,32 @@ def claim_deliveries(
         .limit(limit)
         .with_for_update(of=Delivery, skip_locked=True)
     )
+    return lease(
+        session, Delivery.id.in_(due.scalar_subquery()), worker=worker, now=now, lease_seconds=lease_seconds
+    )
+
+
+def claim_delivery(
+    session: Session, delivery_id: int, *, worker: str, now: datetime, lease_seconds: int
+) -> DeliveryJob | None:
+    """Lease one pending delivery (however due), unless another worker holds it."""
+    free = (
+        Delivery.id == delivery_id,
+        Delivery.status == "pending",
+        or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+    )
+    jobs = lease(session, and_(*free), worker=worker, now=now, lease_seconds=lease_seconds)
+    return jobs[0] if jobs else None
+
+
+def lease(
+    session: Session, which: Any, *, worker: str, now: datetime, lease_seconds: int
+) -> list[DeliveryJob]:
+    """Lease the deliveries matching `which` to worker and return what sending them needs."""
     ids = list(
         session.scalars(
             update(Delivery)
-            .where(Delivery.id.in_(due.scalar_subquery()))
+            .where(which)
             .values(claimed_by=worker, lease_until=now + timedelta(seconds=lease_seconds))
             .returning(Delivery.id)
             .execution_options(synchronize_session=False)
@@ -363,7 +386,7 @@ def record_attempts(
             delivery.status = "failed"
             disable(webhook, f"the endpoint answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC")
         elif now - webhook.failing_since >= DISABLE_AFTER:
-            disable(webhook, f"every delivery failed for 3 days; the last one: {attempt.error}")
+            disable(webhook, f"every delivery failed for 3 days; the last: {attempt.error}")
 
 
 def retry_schedule(attempts: int, now: datetime, rng: random.Random) -> tuple[str, datetime]:
@@ -386,3 +409,17 @@ def release_deliveries(session: Session, delivery_ids: list[int], *, worker: str
         .values(claimed_by=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def disable_failing_endpoints(session: Session, *, now: datetime) -> int:
+    """Disable the endpoints whose deliveries have all failed for three days; return how many."""
+    result = session.execute(
+        update(Webhook)
+        .where(Webhook.enabled.is_(True), Webhook.failing_since <= now - DISABLE_AFTER)
+        .values(
+            enabled=False,
+            disabled_reason="every delivery failed for 3 days; fix the endpoint, then enable it again",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]  # an UPDATE's CursorResult

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tracker.diff import Block, Fold, TextDiff, fold_unchanged
-from tracker.models import Article, Check, Version
+from tracker.models import Article, Check, Delivery, Event, Version, Webhook
 from tracker.rules import ExtractionRules
 from tracker.services.history import ChangeEntry, VersionDiff
 
@@ -164,3 +164,37 @@ def blocks_payload(blocks: tuple[Block, ...], context: int | None) -> list[dict[
         {"op": "equal", "count": len(item.blocks)} if isinstance(item, Fold) else block_payload(item)
         for item in fold_unchanged(blocks, context)
     ]
+
+
+def endpoint_payload(webhook: Webhook, *, collection: str) -> dict[str, Any]:
+    """Return a webhook or channel as the API shows it (never its secret)."""
+    return {
+        "id": webhook.id,
+        "url": webhook.url,
+        "events": webhook.events,
+        "article_ids": webhook.article_ids,
+        "labels": webhook.labels,
+        "min_words": webhook.min_words,
+        "enabled": webhook.enabled,
+        "disabled_reason": webhook.disabled_reason,
+        "created_at": iso(webhook.created_at),
+        "links": {"deliveries": f"/api/v1/{collection}/{webhook.id}/deliveries"},
+    }
+
+
+def delivery_payload(delivery: Delivery, event: Event) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "event": event.type,
+        "webhook_id_header": event.key,
+        "article_id": event.article_id,
+        "created_at": iso(delivery.created_at),
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "next_attempt_at": iso(delivery.next_attempt_at) if delivery.status == "pending" else None,
+        "last_attempt_at": iso(delivery.last_attempt_at),
+        "last_status": delivery.last_status,
+        "last_error": delivery.last_error,
+        "last_latency_ms": delivery.last_latency_ms,
+        "last_response": delivery.last_response,
+    }

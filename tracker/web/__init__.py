@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
 
-from tracker.web import api, auth, context, errors, pages, reading, rules_api, rules_pages, templating
+from tracker.web import (
+    alerts_api,
+    alerts_pages,
+    api,
+    auth,
+    context,
+    errors,
+    pages,
+    reading,
+    rules_api,
+    rules_pages,
+    templating,
+)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -25,12 +37,21 @@ def init_app(app: Flask) -> None:
     """Register blueprints, sign-in, CSRF protection, error handlers, templates and headers."""
     app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True, WTF_CSRF_TIME_LIMIT=None)
     csrf = CSRFProtect(app)
-    for blueprint in (api.bp, rules_api.bp):
+    for blueprint in (api.bp, rules_api.bp, alerts_api.bp):
         csrf.exempt(
             blueprint
         )  # the API authenticates with bearer tokens, which a browser never sends by itself
     auth.init_app(app)
-    for blueprint in (auth.bp, pages.bp, reading.bp, rules_pages.bp, api.bp, rules_api.bp):
+    for blueprint in (
+        auth.bp,
+        pages.bp,
+        reading.bp,
+        rules_pages.bp,
+        alerts_pages.bp,
+        api.bp,
+        rules_api.bp,
+        alerts_api.bp,
+    ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, IntegerField, PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.labels import LABEL_WORDS
+from tracker.services.alerts import EVENTS
 
 
 class SetupForm(FlaskForm):
@@ -43,4 +48,31 @@ class RulesForm(FlaskForm):
             "whole_page": bool(self.whole_page.data),
             "render": bool(self.render.data),
             "robots": not self.ignore_robots.data,
+        }
+
+
+class EndpointForm(FlaskForm):
+    url = StringField("URL", validators=[DataRequired(), Length(max=2048)])
+    events = SelectMultipleField(
+        "Events (none ticked: all)",
+        choices=[SelectChoice(event) for event in EVENTS],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    labels = SelectMultipleField(
+        "Only changes labelled (none ticked: every change)",
+        choices=[SelectChoice(label, words) for label, words in LABEL_WORDS.items()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    min_words = IntegerField(
+        "Only changes of at least this many words", validators=[Optional(), NumberRange(min=0)]
+    )
+
+    def filters(self) -> dict[str, object]:
+        return {
+            "url": self.url.data,
+            "events": list(self.events.data or []) or None,
+            "labels": list(self.labels.data or []) or None,
+            "min_words": self.min_words.data,
         }
