@@ -32,6 +32,45 @@ def test_sidebar_and_navigation_never_reach_the_body():
     assert article.paragraphs == tuple(story())
 
 
+def with_raw_html(html: str) -> str:
+    """Return an article page whose story ends with html, as written."""
+    return article_page("T", [*story(), "END"]).replace("<p>END</p>", html)
+
+
+def test_link_text_joins_the_words_around_it_as_the_page_wrote_them():
+    paragraph = (
+        'According to <a href="https://ft.com/x">a report by the <b>Financial</b> Times</a>, officials'
+        ' had been warned in October.<br>The plan, <a href="/y">rejected in 2015</a>, cost more.'
+    )
+    article = extract_article(with_raw_html(f"<p>{paragraph}</p>"))
+    assert article.paragraphs[-1] == (
+        "According to a report by the Financial Times, officials had been warned in October."
+        " The plan, rejected in 2015, cost more."
+    )
+
+
+def test_a_sentence_that_is_one_link_is_kept_even_at_the_end_of_the_body():
+    sentence = (
+        '<p><a href="/local/the-full-report">The full report, published on May 2, runs to 40 pages</a>.</p>'
+    )
+    teaser = '<p><a href="/local/other-story">Council leader quits after budget row</a></p>'
+    article = extract_article(with_raw_html(teaser + sentence))
+    assert article.paragraphs[-1] == "The full report, published on May 2, runs to 40 pages."
+    assert "Council leader quits after budget row" not in article.paragraphs
+
+
+def test_a_newsletter_sign_up_box_between_paragraphs_is_not_article_text():
+    box = (
+        '<div class="cmu"><h3>Get the best of the magazine</h3><p>Sign up for our daily newsletter.</p>'
+        '<form><input type="email" placeholder="Your email"><button>Sign up</button></form></div>'
+    )
+    article = extract_article(with_raw_html(box + "<p>The council will meet again in May.</p>"))
+    assert article.paragraphs[-1] == "The council will meet again in May."
+    assert not any(
+        "newsletter" in paragraph or "Get the best" in paragraph for paragraph in article.paragraphs
+    )
+
+
 def test_list_items_are_separate_blocks():
     html = article_page("Title", story(3)).replace(
         "</article>", f"<ul><li>First point: {FILLER}</li><li>Second point: {FILLER}</li></ul></article>"

@@ -47,10 +47,11 @@ def test_whole_page_mode_keeps_all_the_text():
 
 
 def test_readability_is_tried_when_trafilatura_finds_no_body():
+    # trafilatura discards any container whose id names comments, even one that wraps the article.
     page = (
-        "<html><body><main>"
-        + "".join(f"<span>{FILLER} Part {n}.</span><br/>" for n in range(8))
-        + "</main></body></html>"
+        '<html><body><div id="comments-and-article">'
+        + "".join(f"<div>{FILLER} Part {n}.</div>" for n in range(8))
+        + "</div></body></html>"
     )
     article = extract_article(page)
     assert article.method == "readability" and "Part 7." in article.paragraphs[-1]

@@ -22,16 +22,17 @@ from trafilatura.settings import Document
 
 from tracker import noise
 from tracker.errors import ExtractError
-from tracker.htmlblocks import Block, element_blocks
+from tracker.htmlblocks import Block, element_blocks, link_share, visible_text
 from tracker.normalize import clean_paragraphs, clean_text
 from tracker.pagemeta import PageMeta, page_meta
 from tracker.rules import DEFAULT_RULES, ExtractionRules
 
 # Bump when extraction changes in a way that may change versions: the next check of every
 # article then re-extracts its latest version first, so an upgrade never looks like an edit.
-EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/3"
-# readability returns *something* for any page (a menu, a footer); below this it found no article.
-MIN_FALLBACK_WORDS = 30
+EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/4"
+MIN_ARTICLE_WORDS = 30
+NEVER_TEXT = ("script", "style", "noscript", "svg", "iframe", "template", "link", "meta")
+SIGNUP_BOX_MAX_WORDS = 60  # a sign-up box says a line or two; more text around the field is the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,15 +93,43 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
 
 
 def prepare(tree: lxml.html.HtmlElement, rules: ExtractionRules) -> None:
-    """Remove what the rules exclude, and make figure captions paragraphs (trafilatura drops figures)."""
+    """Remove what the rules exclude and sign-up boxes, unlink linked sentences, and make figure captions paragraphs (trafilatura drops figures)."""
     for xpath in rules.exclude_xpaths:
         for element in tree.xpath(xpath):
             if element.getparent() is not None:
                 element.drop_tree()
+    drop_signup_boxes(tree)
+    unlink_linked_sentences(tree)
     for element in tree.iter("figcaption"):
         element.tag = "p"
     for element in tree.iter("figure"):
         element.tag = "div"
+
+
+def drop_signup_boxes(tree: lxml.html.HtmlElement) -> None:
+    """Remove newsletter and sign-up boxes: the largest short container around each e-mail field.
+    Publishers place them between paragraphs, and they move with the ad slots on every load."""
+    for field in tree.xpath('//input[@type="email"]'):
+        box = field
+        for ancestor in field.iterancestors():
+            if ancestor.tag in ("body", "article", "main") or (
+                len(visible_text(ancestor).split()) > SIGNUP_BOX_MAX_WORDS
+            ):
+                break
+            box = ancestor
+        if box is not field and box.getparent() is not None:
+            box.drop_tree()
+
+
+def unlink_linked_sentences(tree: lxml.html.HtmlElement) -> None:
+    """Make a sentence that is mostly one link ("<a>The full report runs to 40 pages</a>.") plain
+    prose: trafilatura drops such a paragraph when it ends the body, and noise.py judges teasers by
+    their link text only when they are not sentences."""
+    for paragraph in tree.xpath("//p[a]"):
+        text = visible_text(paragraph)
+        if noise.is_sentence(text) and link_share(paragraph, text, "a") >= noise.TEASER_LINK_SHARE:
+            for link in paragraph.findall("a"):
+                link.drop_tag()
 
 
 def selected_blocks(tree: lxml.html.HtmlElement, rules: ExtractionRules) -> list[Block]:
@@ -126,11 +155,16 @@ def found_article(
 ) -> tuple[str | None, str | None, list[Block], str]:
     """Return (title, byline, blocks, method) as trafilatura finds them; no blocks when it finds none."""
     title, author = headline_and_author(tree, meta)
+    # trafilatura deletes these too, but only after copying the whole tree twice: cheaper gone first
+    etree.strip_elements(tree, *NEVER_TEXT, etree.Comment, with_tail=False)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         fast=True,
-        favor_precision=True,
+        # Recall mode: precision mode drops real sentences that hold a link (noise.py judges teasers
+        # itself), and the default mode re-extracts short articles in recall mode anyway, at twice
+        # the cost. Measured on the corpus: bench/extraction.py.
+        favor_recall=True,
         include_comments=False,
         include_tables=True,
         include_images=False,
@@ -141,7 +175,7 @@ def found_article(
     )
     if isinstance(document, Document) and document.body is not None:
         blocks = body_blocks(document.body)
-        if any(text.strip() for text, _share in blocks):
+        if enough_words(blocks):
             return title, author, blocks, "trafilatura"
     return title, author, [], "trafilatura"
 
@@ -171,7 +205,13 @@ def readability_blocks(html: str, rules: ExtractionRules) -> list[Block]:
     except (Unparseable, ValueError, TypeError, etree.ParserError):
         return []
     blocks = element_blocks(lxml.html.fragment_fromstring(summary, create_parent="div"))
-    return blocks if sum(len(text.split()) for text, _share in blocks) >= MIN_FALLBACK_WORDS else []
+    return blocks if enough_words(blocks) else []
+
+
+def enough_words(blocks: list[Block]) -> bool:
+    """Both extractors return *something* for any page (a menu, a footer); below this they found no
+    article."""
+    return sum(len(text.split()) for text, _share in blocks) >= MIN_ARTICLE_WORDS
 
 
 def body_blocks(body: etree._Element) -> list[Block]:
@@ -188,7 +228,7 @@ def trafilatura_blocks(element: etree._Element) -> list[Block]:
         return [block for child in element for block in trafilatura_blocks(child)]
     if tag == "table":
         return [
-            (" | ".join(" ".join(cell.itertext()).strip() for cell in row.iterchildren("cell")), 0.0)
+            (" | ".join(visible_text(cell) for cell in row.iterchildren("cell")), 0.0)
             for row in element.iter("row")
         ]
     if tag == "graphic":
@@ -205,10 +245,8 @@ def item_blocks(item: etree._Element) -> list[Block]:
 
 
 def with_link_share(element: etree._Element) -> Block:
-    text = " ".join(element.itertext())
-    linked = sum(len(" ".join(ref.itertext())) for ref in element.iter("ref"))
-    size = len(text.strip())
-    return text, (linked / size if size else 0.0)
+    text = visible_text(element)
+    return text, link_share(element, text, "ref")
 
 
 def without_headline(paragraphs: tuple[str, ...], title: str | None) -> tuple[str, ...]:

@@ -54,8 +54,12 @@ INLINE = frozenset(
         "data",
         "var",
         "kbd",
+        "ref",  # trafilatura's link
+        "hi",  # trafilatura's emphasis
+        "lb",  # trafilatura's line break
     }
 )
+LINE_BREAKS = frozenset({"br", "lb"})
 SKIPPED = frozenset(
     {
         "script",
@@ -83,7 +87,7 @@ def element_blocks(element: etree._Element) -> list[Block]:
     loose: list[str] = []
 
     def flush() -> None:
-        text = " ".join(" ".join(loose).split())
+        text = " ".join("".join(loose).split())
         if text:
             blocks.append((text, 0.0))
         loose.clear()
@@ -98,6 +102,8 @@ def element_blocks(element: etree._Element) -> list[Block]:
         block = node.tag not in INLINE
         if block:
             flush()
+        elif node.tag in LINE_BREAKS:
+            loose.append(" ")
         if node.text:
             loose.append(node.text)
         for child in node:
@@ -119,22 +125,35 @@ def has_leaf_block(node: etree._Element) -> bool:
 def leaf_block(node: etree._Element) -> Block:
     """Return a block element's text (table cells joined with ' | ') and its share of link text."""
     if node.tag == "tr":
-        text = " | ".join(" ".join(cell.itertext()).strip() for cell in node if isinstance(cell.tag, str))
+        text = " | ".join(visible_text(cell) for cell in node if isinstance(cell.tag, str))
     else:
-        text = " ".join(part for part in text_parts(node))
-    linked = sum(len(" ".join(link.itertext())) for link in node.iter("a"))
-    size = len(text.strip())
-    return text, (linked / size if size else 0.0)
+        text = visible_text(node)
+    return text, link_share(node, text, "a")
 
 
-def text_parts(node: etree._Element) -> list[str]:
-    """Return the visible text pieces of node, skipping scripts and styles inside it."""
+def link_share(node: etree._Element, text: str, link_tag: str) -> float:
+    """Return how much of text (node's visible text) is the text of links (0..1)."""
+    linked = sum(len(visible_text(link)) for link in node.iter(link_tag))
+    return linked / len(text) if text else 0.0
+
+
+def visible_text(node: etree._Element) -> str:
+    """Return node's visible text with whitespace collapsed: inline pieces joined as the page wrote
+    them ("<a>Times</a>, officials" stays "Times, officials"), block elements and line breaks apart;
+    scripts and styles inside it skipped."""
     parts: list[str] = []
-    if node.text:
-        parts.append(node.text)
-    for child in node:
-        if isinstance(child.tag, str) and child.tag not in SKIPPED:
-            parts.extend(text_parts(child))
-        if child.tail:
-            parts.append(child.tail)
-    return parts
+
+    def walk(element: etree._Element) -> None:
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in SKIPPED:
+                apart = child.tag not in INLINE or child.tag in LINE_BREAKS
+                parts.append(" " if apart else "")
+                walk(child)
+                parts.append(" " if apart else "")
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(node)
+    return " ".join("".join(parts).split())

@@ -22,6 +22,19 @@ COUNTER = re.compile(
     r"|(?:comments?|shares?|views?)\s*(?:\(\s*\d[\d.,]*\s*[KkMm]?\s*\)|:\s*\d[\d.,]*\s*[KkMm]?)",
     re.IGNORECASE,
 )
+# "Last Updated on March 4, 2026 by Editor", "Published: 2 March 2026, 14:05 GMT": the page's own
+# date, which the version keeps from the page's metadata and the diff shows on a line of its own.
+# Only a date may follow the verb: "Updated on March 5 to add a statement" is an update note.
+DATE_WORD = (
+    r"(?:\d{1,4}(?:[:./-]\d{1,4})*(?:st|nd|rd|th)?|[ap]\.?m\.?|gmt|utc|[ecmp][sd]?t|bst|cest?|at|on|"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\.?"
+)
+DATELINE = re.compile(
+    rf"(?:last\s+)?(?:updated|published|posted|modified|edited)\s*:?\s*(?:{DATE_WORD}[\s,]*)+"
+    r"(?:by\s+[\w.'-]+(?:\s+[\w.'-]+){0,3})?",
+    re.IGNORECASE,
+)
 # Bylines and datelines separate their parts like this: "By Jane Doe · 3 hours ago · 12 comments".
 FRAGMENT_SEPARATOR = re.compile(r"(\s*[·|•]\s*)")
 AD_MARKER = re.compile(
@@ -32,7 +45,8 @@ AD_MARKER = re.compile(
 )
 # "READ MORE: <link>", "Related: ...", "Also read: ..." — teasers to other stories, styled as prose.
 TEASER_PREFIX = re.compile(
-    r"^(?:read more|more|related|related stories|related article|also read|read also|see also|"
+    r"^(?:read more|more|related(?: stor(?:y|ies)| articles?| coverage| content| reading)?|also read|"
+    r"read also|see also|"
     r"recommended|don'?t miss|must read|trending|watch|listen|more on this story|more from \w+)\s*[:|»>-]",
     re.IGNORECASE,
 )
@@ -45,13 +59,19 @@ def is_noise_block(text: str, *, link_share: float = 0.0) -> bool:
     bare = unbracketed(text)
     if not bare or AD_MARKER.match(bare) or TEASER_PREFIX.match(bare):
         return True
-    if link_share >= TEASER_LINK_SHARE and len(bare.split()) <= TEASER_MAX_WORDS:
+    if link_share >= TEASER_LINK_SHARE and len(bare.split()) <= TEASER_MAX_WORDS and not is_sentence(bare):
         return True
     return not without_noise_phrases(bare)
 
 
+def is_sentence(text: str) -> bool:
+    """A linked sentence that ends with a full stop is the author's prose citing a source; headlines
+    of teasers do not end with one."""
+    return text.rstrip('"”’)').endswith(".")
+
+
 def without_noise_phrases(text: str) -> str:
-    """Return text without the fragments that are only a relative time or a counter.
+    """Return text without the fragments that are only a relative time, a counter or a dateline.
 
     Fragments are the parts between separators such as "·" or "|"; a relative time inside a
     sentence ("said 3 hours ago that") is the author's text and stays.
@@ -69,7 +89,7 @@ def without_noise_phrases(text: str) -> str:
 
 def is_noise_fragment(fragment: str) -> bool:
     bare = unbracketed(fragment)
-    return bool(RELATIVE_TIME.fullmatch(bare) or COUNTER.fullmatch(bare))
+    return bool(RELATIVE_TIME.fullmatch(bare) or COUNTER.fullmatch(bare) or DATELINE.fullmatch(bare))
 
 
 def unbracketed(text: str) -> str:
