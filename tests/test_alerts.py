@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,6 +18,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook as Verifier
+from werkzeug.serving import make_server
 
 from tests.conftest import DATA
 from tests.factories import add_article, article_page, auth, check_now, make_token, story
@@ -333,3 +338,50 @@ def test_the_alerts_pages_create_show_the_secret_once_and_ping(client: FlaskClie
     assert "ping" in log and "succeeded" in log and consumer.hits("/hook") == 1
     client.post(f"/alerts/{hook.id}/disable", data={"csrf_token": token_in(log)})
     assert "Disabled" in client.get(f"/alerts/{hook.id}").get_data(as_text=True)
+
+
+def readme_consumer() -> str:
+    """Return the consumer example of the README, as written there."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    return readme.split("<!-- consumer -->\n```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readmes_consumer_verifies_real_deliveries_and_refuses_forgeries(
+    client: FlaskClient, runtime: Runtime, site: PageServer, muo, monkeypatch
+):
+    source = readme_consumer()
+    assert len([line for line in source.splitlines() if line.strip()]) <= 16
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = make_token(runtime)
+    hook = register(client, token, f"http://127.0.0.1:{port}/hook")
+    monkeypatch.setenv("WEBHOOK_SECRET", hook["secret"])
+    namespace: dict = {"__name__": "consumer"}
+    exec(compile(source, "README.md consumer", "exec"), namespace)
+    server = make_server("127.0.0.1", port, namespace["app"], threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        article = add_article(client, token, site.serve("/parler", muo["v1"]))
+        check_now(client, token, article["id"])
+        site.serve("/parler", muo["v2"])
+        check_now(client, token, article["id"])
+        report = deliverer(runtime).deliver_due()
+        forged = urllib.request.Request(
+            f"http://127.0.0.1:{port}/hook",
+            data=b'{"type": "article.changed"}',
+            headers={
+                "webhook-id": "msg_forged",
+                "webhook-timestamp": str(int(time.time())),
+                "webhook-signature": "v1,Zm9yZ2Vk",
+            },
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(forged, timeout=5)
+    finally:
+        server.shutdown()
+    assert report["succeeded"] == 1
+    assert refused.value.code == 401
+    with runtime.sessions() as session:
+        (delivery,) = session.scalars(select(Delivery))
+        assert (delivery.status, delivery.last_status) == ("succeeded", 204)

@@ -16,7 +16,10 @@ ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 def track(runtime: Runtime, url: str) -> int:
     with runtime.sessions.begin() as session:
-        return articles.add_article(session, url, user_id=None, allow_private=True, now=datetime.now(UTC))[0].id
+        article, _ = articles.add_article(
+            session, url, user_id=None, allow_private=True, now=datetime.now(UTC)
+        )
+        return article.id
 
 
 def test_a_disallowed_page_is_not_fetched(runtime: Runtime, site: PageServer):

@@ -174,13 +174,23 @@ def test_an_alert_survives_a_worker_killed_before_it_is_delivered(database, site
     site.serve("/story", article_page("Story", story(3)))
     with sessions.begin() as session:
         user = accounts.create_user(session, "alice", password=None, is_admin=True, now=datetime.now(UTC))
-        article, _ = articles.add_article(session, site.url("/story"), user_id=user.id, allow_private=True,
-                                          now=datetime.now(UTC))
-        alerts.create_endpoint(session, user.id, {"url": consumer.url("/hook")}, kind="webhook",
-                               allow_private=True, now=datetime.now(UTC))
+        article, _ = articles.add_article(
+            session, site.url("/story"), user_id=user.id, allow_private=True, now=datetime.now(UTC)
+        )
+        alerts.create_endpoint(
+            session,
+            user.id,
+            {"url": consumer.url("/hook")},
+            kind="webhook",
+            allow_private=True,
+            now=datetime.now(UTC),
+        )
     doomed = start_worker(url, tmp_path, "doomed", delivery_lease_seconds="3")
-    wait_until(lambda: count(sessions, select(func.count()).select_from(Version)) == 1, timeout=30,
-               what="the first version")
+    wait_until(
+        lambda: count(sessions, select(func.count()).select_from(Version)) == 1,
+        timeout=30,
+        what="the first version",
+    )
     site.serve("/story", article_page("Story", [*story(3), "Update: the council voted again."]))
     with sessions.begin() as session:
         session.get(Article, article.id).next_check_at = datetime.now(UTC)
