@@ -41,6 +41,7 @@ class Settings:
     read_processes: int = -1  # processes reading pages; -1: one per core in `tracker worker`, none in `serve`
     robots: bool = True
     check_retention_days: int = 30  # then only checks that made a version or failed are kept
+    feed_interval: int = 900  # seconds between polls of one feed source
     # Alerts
     delivery_concurrency: int = 64  # webhook deliveries in flight, all endpoints together
     endpoint_concurrency: int = 16  # deliveries in flight to one endpoint
@@ -56,9 +57,15 @@ class Settings:
     chromium: str = "/usr/bin/chromium"  # for sites whose rules say "render with a browser"
     # Web
     public_read: bool = True
+    signup: str = "invite"  # open: anyone may sign up; invite: with an admin's invite code; closed
+    ratelimit: bool = True  # limit writes and check-now per token and per address
+    write_limit: str = "120 per minute"  # API writes and form posts, per token (or address)
+    check_limit: str = "10 per minute"  # check-now, per token (or address)
+    redis_url: str = ""  # keep rate-limit counters in Redis (shared by every process); empty: in memory
 
 
 DEFAULTS: dict[str, Any] = {field.name: field.default for field in fields(Settings)}
+CHOICES = {"signup": ("open", "invite", "closed")}
 TRUE_WORDS = frozenset({"1", "true", "on", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "off", "no"})
 
@@ -95,7 +102,9 @@ def parse(name: str, raw: str, kind: type) -> object:
             return kind(text)
         except ValueError:
             raise SettingError(f"{env_name(name)}={raw!r}: expected a number") from None
-    return raw
+    if name in CHOICES and text not in CHOICES[name]:
+        raise SettingError(f"{env_name(name)}={raw!r}: one of {', '.join(CHOICES[name])}")
+    return text if name in CHOICES else raw
 
 
 def user_agent(settings: Settings) -> str:

@@ -93,6 +93,8 @@ def app(database_url: str) -> Iterator[Flask]:
         connect_timeout=2.0,
         read_timeout=2.0,
         fetch_deadline=5.0,
+        check_limit="600 per minute",  # limits stay on, high enough for tests that check often
+        write_limit="6000 per minute",
     )
     app.config["TESTING"] = True
     yield app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ def make_token(runtime: Runtime, username: str = "alice", *, admin: bool = False
     now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
         user = accounts.ensure_user(session, username, is_admin=admin, now=now)
-        return accounts.create_token(session, user, name="test", now=now)
+        return accounts.create_token(session, user, name="test", now=now)[1]
 
 
 def auth(token: str) -> dict[str, str]:
@@ -71,3 +72,33 @@ def check_now(client: FlaskClient, token: str, article_id: int) -> dict[str, Any
     response = client.post(f"/api/v1/articles/{article_id}/check", headers=auth(token))
     assert response.status_code == 200, response.get_json()
     return response.get_json()
+
+
+def token_in(page: str) -> str:
+    """Return the CSRF token of the (first) form on a page."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def set_up_admin(client: FlaskClient, username: str = "admin", password: str = "correct horse") -> None:
+    form = client.get("/setup").get_data(as_text=True)
+    response = client.post(
+        "/setup",
+        data={"username": username, "password": password, "confirm": password, "csrf_token": token_in(form)},
+    )
+    assert response.status_code == 302
+
+
+def sign_in(client: FlaskClient, username: str, password: str = "correct horse") -> None:
+    form = client.get("/login").get_data(as_text=True)
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token_in(form)}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, Any], *, page: str | None = None) -> Any:
+    """POST a form the way a browser does: with the CSRF token of the page it sits on."""
+    token = token_in(client.get(page or path).get_data(as_text=True))
+    return client.post(path, data={**data, "csrf_token": token})

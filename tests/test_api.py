@@ -11,6 +11,9 @@ from tracker import create_app
 from tracker.runtime import Runtime
 
 ARTICLE_KEYS = {
+    "following",  # the caller's own view: following, tags and note
+    "tags",
+    "note",
     "id",
     "url",
     "canonical_url",

@@ -11,9 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TRACKER = ROOT / "tracker"
 PURE = [
     "addresses",
+    "atom",
     "diff",
     "errors",
     "extract",
+    "feeds",
     "htmlblocks",
     "intervals",
     "labels",
@@ -89,6 +91,8 @@ RULES = (
     ]
     + [(module, "urllib3") for module in ALL_MODULES if module != "tracker/fetch.py"]
     + [(module, "playwright") for module in ALL_MODULES if module != "tracker/render.py"]
+    + [(module, "feedparser") for module in ALL_MODULES if module != "tracker/feeds.py"]
+    + [(module, "feedgen") for module in ALL_MODULES if module != "tracker/atom.py"]
     + [
         (module, "sqlalchemy")
         for module in (

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from flask.testing import FlaskClient
 
-from tests.factories import article_page, story
+from tests.factories import article_page, set_up_admin, story, token_in
 from tests.pageserver import PageServer
-
-
-def token_in(page: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def set_up_admin(client: FlaskClient, username: str = "admin", password: str = "correct horse") -> None:
-    form = client.get("/setup").get_data(as_text=True)
-    response = client.post(
-        "/setup",
-        data={"username": username, "password": password, "confirm": password, "csrf_token": token_in(form)},
-    )
-    assert response.status_code == 302
 
 
 def add_through_form(client: FlaskClient, url: str):

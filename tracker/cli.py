@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TextIO
 
 import click
 import waitress
 from alembic import command
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy.orm import Session
 
 from tracker import db, worker
 from tracker.errors import TrackerError
+from tracker.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
+from tracker.models import User
 from tracker.runtime import Runtime, make_deliverer, make_poller
-from tracker.services import accounts, articles, checks, copying, queue
+from tracker.services import accounts, articles, checks, copying, importing, queue, watchlists
 
 tracker_group = AppGroup("tracker", help="Track articles and check them.")
 db_group = AppGroup("db", help="Apply or write database migrations.")
@@ -142,9 +145,88 @@ def create_token_command(username: str, admin: bool, name: str) -> None:
             user = accounts.ensure_user(session, username, is_admin=admin, now=run.checking.clock())
         except TrackerError as error:
             raise click.UsageError(error.message) from None
-        token = accounts.create_token(session, user, name=name, now=run.checking.clock())
+        _row, token = accounts.create_token(session, user, name=name, now=run.checking.clock())
     click.echo(f"Token for {username} (shown once; store it safely):")
     click.echo(token)
+
+
+@tracker_group.command("set-password")
+@click.argument("username")
+@click.password_option()
+def set_password_command(username: str, password: str) -> None:
+    """Set USERNAME's password (for users made by create-token, or a forgotten password)."""
+    run = runtime()
+    with run.sessions.begin() as session:
+        user = accounts.user_named(session, username)
+        if user is None:
+            raise click.UsageError(f"there is no user {username!r}")
+        try:
+            accounts.set_password(user, password)
+        except TrackerError as error:
+            raise click.UsageError(error.message) from None
+    click.echo(f"{username} can now sign in with that password.")
+
+
+@tracker_group.command("import")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option("--user", "username", help="Whose watchlist (default: the first admin).")
+@click.option("--tags", default="", help="Tag every imported article (comma-separated).")
+@click.option("--format", "kind", type=click.Choice(FORMATS), help="Default: from the file name or content.")
+def import_command(source: TextIO, username: str | None, tags: str, kind: str | None) -> None:
+    """Track every URL in SOURCE (a file, or - for stdin): one URL per line, CSV with url,tags, or OPML."""
+    run = runtime()
+    content = source.read()
+    try:
+        lines, bad = read_list(content, kind or guess_format(content, filename=source.name))
+    except ListFileError as error:
+        raise click.UsageError(str(error)) from None
+    with run.sessions.begin() as session:
+        user = command_user(session, username)
+        with progress_bar(len(lines), "Importing") as bar:
+            try:
+                report = importing.import_list(
+                    session,
+                    user.id,
+                    lines,
+                    bad,
+                    tags=tuple(watchlists.checked_tags(tags)),
+                    allow_private=run.settings.allow_private_networks,
+                    now=run.checking.clock(),
+                    progress=bar.update,
+                )
+            except TrackerError as error:
+                raise click.UsageError(error.message) from None
+    for line in report.rejected:
+        click.echo(f"line {line.number}: {line.code}: {line.message} ({line.url})", err=True)
+    click.echo(
+        f"{len(report.added)} added, {len(report.already_tracked)} already tracked, "
+        f"{len(report.rejected)} rejected"
+    )
+
+
+@tracker_group.command("export")
+@click.option("--user", "username", help="Whose watchlist (default: the first admin).")
+@click.option("--format", "kind", type=click.Choice(("csv", "opml")), default="csv", show_default=True)
+def export_command(username: str | None, kind: str) -> None:
+    """Print a user's watchlist as CSV (url, title, tags, note, added_at) or OPML."""
+    with runtime().sessions() as session:
+        user = command_user(session, username)
+        rows = importing.watchlist(session, user.id)
+    click.echo(
+        write_csv(rows) if kind == "csv" else write_opml(rows, title=f"{user.username}'s watchlist"), nl=False
+    )
+
+
+def command_user(session: Session, username: str | None) -> User:
+    """Return the named user, or the first admin; a usage error when there is none."""
+    user = accounts.user_named(session, username) if username else accounts.first_admin(session)
+    if user is None:
+        raise click.UsageError(
+            f"there is no user {username!r}"
+            if username
+            else "there is no user yet: run `tracker create-token NAME`"
+        )
+    return user
 
 
 @tracker_group.command("prune")

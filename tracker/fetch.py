@@ -35,6 +35,8 @@ from tracker.netguard import AddressGuard
 CHUNK_BYTES = 64 * 1024
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +86,22 @@ class Fetcher:
     """
 
     def __init__(
-        self, guard: AddressGuard, *, user_agent: str, limits: FetchLimits, pools: int = 1000
+        self,
+        guard: AddressGuard,
+        *,
+        user_agent: str,
+        limits: FetchLimits,
+        pools: int = 1000,
+        accept: str = HTML_ACCEPT,
+        html_only: bool = True,
     ) -> None:
         self.guard = guard
         self.limits = limits
+        # Feeds are XML, and a page given as a feed is read for the feeds it advertises: their
+        # fetcher takes any type and leaves the judging to whoever reads the body.
+        self.html_only = html_only
         self.pools = urllib3.PoolManager(num_pools=pools, maxsize=4, retries=False)
-        self.headers = {
-            "User-Agent": user_agent,
-            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-            "Accept-Encoding": "gzip, deflate, br",
-        }
+        self.headers = {"User-Agent": user_agent, "Accept": accept, "Accept-Encoding": "gzip, deflate, br"}
 
     def __call__(self, url: str, validators: Validators = Validators()) -> Page:
         """Return the page at url, or a 304 Page; raise FetchError with a code for every failure."""
@@ -174,7 +182,7 @@ class Fetcher:
         content_type = response.headers.get("Content-Type")
         body = b""
         if status != 304:
-            if not is_html_type(content_type):
+            if self.html_only and not is_html_type(content_type):
                 raise not_html(content_type)
             body = read_capped(response, self.limits, started)
         return Page(

@@ -20,6 +20,22 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None: token-only user
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The key in the user's private Atom feed URLs: it only reads those feeds, so it is kept as is
+    # (the user must see the URL again); rotating it breaks old URLs.
+    feed_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class Invite(Base):
+    """A one-time sign-up code an admin handed out (TRACKER_SIGNUP=invite)."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex; the code is shown once
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiToken(Base):
@@ -42,7 +58,7 @@ class Article(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)  # normalised
     host: Mapped[str] = mapped_column(String(255), index=True)
-    canonical_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    canonical_url: Mapped[str | None] = mapped_column(String(URL_LENGTH), index=True)
     title: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | paused | failing | gone
     interval_seconds: Mapped[int | None]  # None: the default policy decides
@@ -76,6 +92,66 @@ class Subscription(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    # The feed source that added the article for this user (its "stop after N days" applies).
+    feed_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feed_sources.id", ondelete="SET NULL"), index=True
+    )
+
+
+class FeedSource(Base):
+    """An RSS or Atom feed polled for new articles; one row however many users follow it."""
+
+    __tablename__ = "feed_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)  # normalised
+    title: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    failure_count: Mapped[int] = mapped_column(default=0)
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    last_error_message: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FeedFollow(Base):
+    """A user following a feed source, with what to take from it."""
+
+    __tablename__ = "feed_follows"
+    __table_args__ = (UniqueConstraint("user_id", "feed_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_sources.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))  # the tag its articles get
+    include: Mapped[list[str]] = mapped_column(JSON, default=list)  # patterns on URL and title
+    exclude: Mapped[list[str]] = mapped_column(JSON, default=list)
+    max_age_days: Mapped[int | None]  # skip entries older than this
+    stop_after_days: Mapped[int | None]  # stop following its articles this long after they were added
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeedEntry(Base):
+    """An entry a feed source has shown, so each is taken once."""
+
+    __tablename__ = "feed_entries"
+    __table_args__ = (UniqueConstraint("feed_id", "key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_sources.id", ondelete="CASCADE"))
+    key_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 hex of the entry's id (or link)
+    link: Mapped[str] = mapped_column(String(URL_LENGTH))
+    title: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    outcome: Mapped[str] = mapped_column(String(32))  # added | filtered | too_old | rejected: <code>
 
 
 class Version(Base):
@@ -199,6 +275,7 @@ class Webhook(Base):
     # Filters; None means all.
     events: Mapped[list[str] | None] = mapped_column(JSON)
     article_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    tags: Mapped[list[str] | None] = mapped_column(JSON)  # only articles the owner tagged so
     labels: Mapped[list[str] | None] = mapped_column(JSON)  # only changes with one of these labels
     min_words: Mapped[int | None]  # only changes of at least this many words
     enabled: Mapped[bool] = mapped_column(default=True)

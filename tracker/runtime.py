@@ -19,7 +19,8 @@ from sqlalchemy.orm import sessionmaker
 from config import SettingError, Settings, user_agent
 from tracker.db import make_engine, make_sessions
 from tracker.deliverer import Deliverer, DelivererSettings
-from tracker.fetch import Fetcher, FetchLimits
+from tracker.feedpoller import FeedPoller, FeedPollerSettings
+from tracker.fetch import FEED_ACCEPT, Fetch, Fetcher, FetchLimits
 from tracker.intervals import IntervalPolicy, policy_from
 from tracker.netguard import AddressGuard
 from tracker.outbound import fetch_resource, make_http
@@ -27,6 +28,7 @@ from tracker.poller import Poller, PollerSettings
 from tracker.render import BrowserSettings, render_page
 from tracker.robots import Robots
 from tracker.services.checks import Checking, CheckPolicy
+from tracker.services.feeds import FeedPolicy, FeedReading
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Runtime:
     checking: Checking  # sessions, fetch, render, clock and policy, for the check services
     guard: AddressGuard
     http: Any  # the guarded requests Session for everything but article pages (webhooks, resources)
+    feed_fetch: Fetch  # feed sources: guarded and capped like article pages, any content type
 
 
 def clock() -> datetime:
@@ -64,6 +67,10 @@ def build_runtime(settings: Settings) -> Runtime:
     agent = user_agent(settings)
     http = make_http(agent, guard)
     fetcher = Fetcher(guard, user_agent=agent, limits=limits)
+    # Feeds are XML, and a page given as a feed is read for the feeds it advertises.
+    feed_fetcher = Fetcher(
+        guard, user_agent=agent, limits=limits, pools=100, accept=FEED_ACCEPT, html_only=False
+    )
     browser = BrowserSettings(executable=settings.chromium, timeout=settings.fetch_deadline)
     sessions = make_sessions(engine)
     return Runtime(
@@ -72,6 +79,7 @@ def build_runtime(settings: Settings) -> Runtime:
         sessions=sessions,
         guard=guard,
         http=http,
+        feed_fetch=feed_fetcher,
         checking=Checking(
             sessions=sessions,
             fetch=fetcher,
@@ -119,6 +127,22 @@ def make_deliverer(runtime: Runtime) -> Deliverer:
             lease_seconds=settings.delivery_lease_seconds,
             timeout=settings.webhook_timeout,
         ),
+    )
+
+
+def make_feed_poller(runtime: Runtime) -> FeedPoller:
+    """Return a FeedPoller that follows, checks and polls this installation's feed sources."""
+    settings = runtime.settings
+    policy = FeedPolicy(
+        interval=settings.feed_interval,
+        allow_private=settings.allow_private_networks,
+        base_url=runtime.checking.policy.base_url,
+    )
+    return FeedPoller(
+        FeedReading(
+            sessions=runtime.sessions, fetch=runtime.feed_fetch, clock=runtime.checking.clock, policy=policy
+        ),
+        FeedPollerSettings(worker=worker_name(), lease_seconds=settings.lease_seconds),
     )
 
 

@@ -1,4 +1,5 @@
-"""The scheduler: APScheduler ticks that run a polling pass and send due alerts, and a daily prune.
+"""The scheduler: APScheduler ticks that run a polling pass, send due alerts and poll due feeds, and a
+daily prune.
 It holds no state that must survive a restart.
 
 Started only by entry points: the run command (in the web process, `start_in_background`) and
@@ -16,14 +17,14 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from tracker.poller import default_read_processes
-from tracker.runtime import Runtime, make_deliverer, make_poller
+from tracker.runtime import Runtime, make_deliverer, make_feed_poller, make_poller
 from tracker.services.queue import prune_checks
 
 logger = logging.getLogger(__name__)
 
 
 class Ticker:
-    """A scheduler whose ticks run polling passes and deliveries, with the pools they share."""
+    """A scheduler whose ticks run polling passes, deliveries and feed polls, with the pools they share."""
 
     def __init__(self, runtime: Runtime, *, separate: bool) -> None:
         self.runtime = runtime
@@ -32,10 +33,12 @@ class Ticker:
             processes = default_read_processes() if separate else 0
         self.poller = make_poller(runtime, read_processes=processes)
         self.deliverer = make_deliverer(runtime)
+        self.feeds = make_feed_poller(runtime)
         self.scheduler = BackgroundScheduler(timezone=UTC)
         every = runtime.settings.tick_seconds
         self.every(self.poll, seconds=every, name="poll")
         self.every(self.deliver, seconds=every, name="deliver")
+        self.every(self.poll_feeds, seconds=every, name="feeds")
         self.every(self.prune, seconds=24 * 3600, name="prune")
 
     def every(self, job: Callable[[], None], *, seconds: int, name: str) -> None:
@@ -59,6 +62,11 @@ class Ticker:
         if report:
             logger.info("alerts: %s", dict(report))
 
+    def poll_feeds(self) -> None:
+        report = self.feeds.poll()
+        if report:
+            logger.info("feeds: %s", dict(report))
+
     def prune(self) -> None:
         with self.runtime.sessions.begin() as session:
             deleted = prune_checks(
@@ -75,6 +83,7 @@ class Ticker:
         """Stop claiming, give back what was not started, finish what is in flight, then shut down."""
         self.poller.stop()
         self.deliverer.stop()
+        self.feeds.stop()
         self.scheduler.shutdown(wait=True)
         self.poller.close()
         self.deliverer.close()

@@ -1,4 +1,4 @@
-"""Users, passwords and API tokens."""
+"""Users, sign-up and invites, passwords, API tokens and private feed keys."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.errors import Conflict, InvalidInput
-from tracker.models import ApiToken, User
+from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tracker.models import ApiToken, Invite, User
 
 USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,80}")
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "trk_"
+SIGNUP_MODES = ("open", "invite", "closed")
 hasher = PasswordHasher()
 
 
@@ -50,6 +51,17 @@ def create_user(
     return user
 
 
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters", code="weak_password")
+    user.password_hash = hasher.hash(password)
+
+
+def can_anyone_sign_in(session: Session) -> bool:
+    """Return True once a user with a password exists (token-only users cannot use the pages)."""
+    return session.scalar(select(User.id).where(User.password_hash.is_not(None)).limit(1)) is not None
+
+
 def user_named(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
@@ -62,6 +74,10 @@ def ensure_user(session: Session, username: str, *, is_admin: bool, now: datetim
     if is_admin and not user.is_admin:
         user.is_admin = True
     return user
+
+
+def usernames(session: Session) -> dict[int, str]:
+    return {user_id: name for user_id, name in session.execute(select(User.id, User.username))}
 
 
 def first_admin(session: Session) -> User | None:
@@ -80,14 +96,27 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user if stored else None
 
 
-def create_token(session: Session, user: User, *, name: str, now: datetime) -> str:
-    """Store a new API token for user and return it; only its hash is kept."""
+def create_token(session: Session, user: User, *, name: str, now: datetime) -> tuple[ApiToken, str]:
+    """Store a new API token for user; return it and its text, which only the caller ever sees
+    (just its hash is kept)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(user_id=user.id, name=name[:80] or "token", token_hash=token_hash(token), created_at=now)
-    )
+    row = ApiToken(user_id=user.id, name=name[:80] or "token", token_hash=token_hash(token), created_at=now)
+    session.add(row)
     session.flush()
-    return token
+    return row, token
+
+
+def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
+
+
+def revoke_token(session: Session, user_id: int, token_id: int) -> None:
+    """Delete one of the user's tokens; NotFound for anyone else's (without saying it exists)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound(f"you have no token {token_id}", code="token_not_found")
+    session.delete(row)
+    session.flush()
 
 
 def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
@@ -99,8 +128,46 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
     return session.get(User, row.user_id)
 
 
+def sign_up(
+    session: Session, username: str, password: str, *, mode: str, invite_code: str | None, now: datetime
+) -> User:
+    """Create an account as TRACKER_SIGNUP allows: anyone (open), with an unused invite code
+    (invite), or nobody (closed). The first account is always made by the set-up page instead."""
+    if mode not in SIGNUP_MODES:
+        raise ValueError(f"TRACKER_SIGNUP is one of {', '.join(SIGNUP_MODES)}, not {mode!r}")
+    if mode == "closed":
+        raise Forbidden("sign-up is closed here; ask the administrator for an account", code="signup_closed")
+    invite = None
+    if mode == "invite":
+        invite = session.scalar(select(Invite).where(Invite.code_hash == token_hash(invite_code or "")))
+        if invite is None or invite.used_by is not None:
+            raise InvalidInput(
+                "this invite code is unknown or already used; ask the administrator for one",
+                code="bad_invite",
+            )
+    user = create_user(session, username, password=password, is_admin=False, now=now)
+    if invite is not None:
+        invite.used_by, invite.used_at = user.id, now
+    return user
+
+
+def create_invite(session: Session, admin: User, *, now: datetime) -> tuple[Invite, str]:
+    """Store a one-time sign-up code; return it and its text (only its hash is kept)."""
+    if not admin.is_admin:
+        raise Forbidden("only administrators invite people", code="admin_only")
+    code = secrets.token_urlsafe(12)
+    row = Invite(code_hash=token_hash(code), created_by=admin.id, created_at=now)
+    session.add(row)
+    session.flush()
+    return row, code
+
+
+def list_invites(session: Session) -> list[Invite]:
+    return list(session.scalars(select(Invite).order_by(Invite.id.desc())))
+
+
 def token_hash(token: str) -> str:
-    # Tokens are 256 random bits, so a fast hash is enough (unlike passwords).
+    # Tokens and invite codes are random (96-256 bits), so a fast hash is enough (unlike passwords).
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -108,3 +175,20 @@ def token_hash(token: str) -> str:
 def dummy_hash() -> str:
     """Return a hash to verify against when the user is unknown, so timing does not tell."""
     return hasher.hash(secrets.token_hex(16))
+
+
+def feed_key(user: User) -> str:
+    """Return the key of the user's private Atom feed URLs, making one on first use."""
+    if user.feed_key is None:
+        user.feed_key = secrets.token_urlsafe(24)
+    return user.feed_key
+
+
+def rotate_feed_key(user: User) -> str:
+    """Give the user a new feed key: every private feed URL handed out before stops working."""
+    user.feed_key = secrets.token_urlsafe(24)
+    return user.feed_key
+
+
+def user_for_feed_key(session: Session, key: str) -> User | None:
+    return session.scalar(select(User).where(User.feed_key == key)) if key else None

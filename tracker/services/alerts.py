@@ -21,6 +21,7 @@ from tracker import urls
 from tracker.errors import InvalidInput, NotFound
 from tracker.labels import LABEL_WORDS
 from tracker.models import Article, Delivery, Event, Subscription, Webhook
+from tracker.services import queue, watchlists
 from tracker.signing import new_secret
 from tracker.webhooks import Attempt
 
@@ -86,11 +87,13 @@ def apply_filters(session: Session, webhook: Webhook, fields: dict[str, Any], *,
         webhook.labels = checked_list(fields["labels"], tuple(LABEL_WORDS), "labels")
     if "article_ids" in fields:
         ids = fields["article_ids"]
-        if ids is not None and (not isinstance(ids, list) or not all(type(i) is int for i in ids)):
+        if ids is not None and (not isinstance(ids, list) or not all(type(i) is int and i > 0 for i in ids)):
             raise InvalidInput(
                 "article_ids is a list of article ids, or null for all you follow", code="bad_article_ids"
             )
         webhook.article_ids = ids
+    if "tags" in fields:
+        webhook.tags = None if fields["tags"] is None else watchlists.checked_tags(fields["tags"])
     if "min_words" in fields:
         words = fields["min_words"]
         if words is not None and (type(words) is not int or words < 0):
@@ -159,7 +162,9 @@ def enqueue(
 ) -> Event | None:
     """Write the event and a delivery for every endpoint that wants it; None when none does."""
     endpoints = [
-        webhook for webhook in endpoints_for(session, article) if wants(webhook, type, labels, words, article)
+        webhook
+        for webhook, tags in endpoints_for(session, article)
+        if wants(webhook, type, labels, words, article, tags)
     ]
     if not endpoints:
         return None
@@ -188,27 +193,33 @@ def enqueue(
     return event
 
 
-def endpoints_for(session: Session, article: Article | None) -> list[Webhook]:
-    """Return the enabled endpoints of the users who follow the article."""
+def endpoints_for(session: Session, article: Article | None) -> list[tuple[Webhook, list[str]]]:
+    """Return the enabled endpoints of the users who follow the article, each with the tags its
+    owner gave the article."""
     if article is None:
         return []
-    return list(
-        session.scalars(
-            select(Webhook).where(
-                Webhook.enabled.is_(True),
-                exists().where(
-                    Subscription.user_id == Webhook.user_id, Subscription.article_id == article.id
-                ),
-            )
-        )
+    rows = session.execute(
+        select(Webhook, Subscription.tags)
+        .join(Subscription, Subscription.user_id == Webhook.user_id)
+        .where(Webhook.enabled.is_(True), Subscription.article_id == article.id)
     )
+    return [(webhook, list(tags or ())) for webhook, tags in rows]
 
 
-def wants(webhook: Webhook, type: str, labels: list[str] | None, words: int, article: Article | None) -> bool:
+def wants(
+    webhook: Webhook,
+    type: str,
+    labels: list[str] | None,
+    words: int,
+    article: Article | None,
+    tags: list[str],
+) -> bool:
     """Return True when the endpoint's filters let this event through."""
     if webhook.events is not None and type not in webhook.events:
         return False
     if webhook.article_ids is not None and (article is None or article.id not in webhook.article_ids):
+        return False
+    if webhook.tags is not None and not set(webhook.tags) & set(tags):
         return False
     if type == "article.changed":
         if webhook.labels is not None and not set(webhook.labels) & set(labels or ()):
@@ -328,15 +339,7 @@ def lease(
     session: Session, which: Any, *, worker: str, now: datetime, lease_seconds: int
 ) -> list[DeliveryJob]:
     """Lease the deliveries matching `which` to worker and return what sending them needs."""
-    ids = list(
-        session.scalars(
-            update(Delivery)
-            .where(which)
-            .values(claimed_by=worker, lease_until=now + timedelta(seconds=lease_seconds))
-            .returning(Delivery.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    ids = queue.lease_rows(session, Delivery, which, worker=worker, now=now, lease_seconds=lease_seconds)
     rows = session.execute(
         select(Delivery, Event, Webhook)
         .join(Event, Event.id == Delivery.event_id)

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker import urls
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Article, ArticleAlias, Subscription
 
+T = TypeVar("T")
 MIN_INTERVAL = 60
 MAX_INTERVAL = 30 * 24 * 3600
 STATUSES_USERS_SET = ("active", "paused")
+MAX_OFFSET = 2**31 - 1  # a list cursor beyond this would overflow the databases' integers
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleList:
     items: list[Article]
     next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles a list shows; None means any."""
+
+    query: str | None = None  # in the title or URL
+    changed_since: datetime | None = None
+    tag: str | None = None  # only with a user: articles they tagged so
+    site: str | None = None  # the host, without "www."
+    status: str | None = None
 
 
 def add_article(
@@ -38,16 +53,7 @@ def add_article(
     article = tracked_as(session, url)
     created = article is None
     if article is None:
-        article = Article(
-            url=url,
-            host=urls.host_of(url),
-            status="active",
-            interval_seconds=interval,
-            created_at=now,
-            next_check_at=now,
-            version_count=0,
-            failure_count=0,
-        )
+        article = new_article(url, now=now, interval_seconds=interval)
         session.add(article)
         session.flush()
     if user_id is not None:
@@ -55,22 +61,69 @@ def add_article(
     return article, created
 
 
+def new_article(url: str, *, now: datetime, interval_seconds: int | None = None) -> Article:
+    """Return a new article for a normalised URL, due for its first check at once."""
+    return Article(
+        url=url,
+        host=urls.host_of(url),
+        status="active",
+        interval_seconds=interval_seconds,
+        created_at=now,
+        next_check_at=now,
+        version_count=0,
+        failure_count=0,
+    )
+
+
 def tracked_as(session: Session, url: str) -> Article | None:
     """Return the article this URL already stands for: the same URL, its AMP or mobile twin, an
     article whose canonical URL it is, or a URL merged into an article before."""
-    variants = urls.url_variants(url)
-    exact = session.scalar(select(Article).where(Article.url == url))
-    if exact is not None:
-        return exact
-    found = session.scalar(
-        select(Article)
-        .where(or_(Article.url.in_(variants), Article.canonical_url.in_(variants)))
-        .order_by(Article.id)
-    )
-    if found is not None:
-        return found
-    alias = session.scalar(select(ArticleAlias.article_id).where(ArticleAlias.url.in_(variants)))
-    return session.get(Article, alias) if alias is not None else None
+    return tracked_as_many(session, [url]).get(url)
+
+
+def tracked_as_many(session: Session, wanted: list[str]) -> dict[str, Article]:
+    """Return {url: the article it already stands for} for those of the normalised URLs that are
+    tracked, in a few statements however many URLs there are (bulk import)."""
+    variants = {url: urls.url_variants(url) for url in wanted}
+    spellings = sorted({spelling for found in variants.values() for spelling in found})
+    by_url: dict[str, Article] = {}
+    by_canonical: dict[str, Article] = {}
+    aliases: dict[str, int] = {}
+    for chunk in chunks(spellings):
+        for article in session.scalars(select(Article).where(Article.url.in_(chunk))):
+            by_url[article.url] = article
+        for article in session.scalars(
+            select(Article).where(Article.canonical_url.in_(chunk)).order_by(Article.id.desc())
+        ):
+            by_canonical[article.canonical_url or ""] = article  # the oldest wins
+        rows = session.execute(
+            select(ArticleAlias.url, ArticleAlias.article_id).where(ArticleAlias.url.in_(chunk))
+        )
+        aliases.update({alias_url: article_id for alias_url, article_id in rows})
+    found: dict[str, Article] = {}
+    for url, spellings_of_url in variants.items():
+        match = by_url.get(url) or first_article(
+            [by_url.get(spelling) or by_canonical.get(spelling) for spelling in spellings_of_url]
+        )
+        if match is None:
+            alias = next(
+                (aliases[spelling] for spelling in sorted(spellings_of_url) if spelling in aliases), None
+            )
+            match = session.get(Article, alias) if alias is not None else None
+        if match is not None:
+            found[url] = match
+    return found
+
+
+def first_article(candidates: list[Article | None]) -> Article | None:
+    """Return the oldest of the candidates (the one tracked first), or None."""
+    present = [article for article in candidates if article is not None]
+    return min(present, key=lambda article: article.id) if present else None
+
+
+def chunks(items: list[T], size: int = 500) -> list[list[T]]:
+    """Return items in pieces small enough for an IN (...) list on every database."""
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def merge_duplicate(session: Session, duplicate: Article, survivor: Article, *, now: datetime) -> None:
@@ -101,14 +154,32 @@ def follow(session: Session, user_id: int, article: Article, *, now: datetime) -
     if is_following(session, user_id, article.id):
         return
     if article.status == "paused" and follower_count(session, article.id) == 0:
-        article.status = "active"
-        article.next_check_at = now
+        resume(article, now=now)
     session.add(Subscription(user_id=user_id, article_id=article.id, created_at=now))
     session.flush()
 
 
+def resume(article: Article, *, now: datetime) -> None:
+    """Make a paused article active again and check it at once."""
+    article.status = "active"
+    article.next_check_at = now
+
+
 def follower_count(session: Session, article_id: int) -> int:
-    return session.scalar(select(func.count()).where(Subscription.article_id == article_id)) or 0
+    return follower_counts(session, [article_id]).get(article_id, 0)
+
+
+def follower_counts(session: Session, article_ids: list[int]) -> dict[int, int]:
+    """Return {article id: followers} for those of the articles anyone follows."""
+    counts: dict[int, int] = {}
+    for chunk in chunks(article_ids):
+        rows = session.execute(
+            select(Subscription.article_id, func.count())
+            .where(Subscription.article_id.in_(chunk))
+            .group_by(Subscription.article_id)
+        )
+        counts.update({article_id: count for article_id, count in rows})
+    return counts
 
 
 def is_following(session: Session, user_id: int, article_id: int) -> bool:
@@ -155,36 +226,48 @@ def list_articles(
     session: Session,
     *,
     user_id: int | None,
-    query: str | None = None,
-    changed_since: datetime | None = None,
+    where: ArticleFilter = ArticleFilter(),
     limit: int = 50,
     cursor: str | None = None,
 ) -> ArticleList:
-    """Return a page of the user's articles (all articles when user_id is None), newest first."""
-    statement = articles_query(user_id, query, changed_since)
-    if cursor:
-        statement = statement.where(Article.id < cursor_id(cursor))
-    rows = list(session.scalars(statement.order_by(Article.id.desc()).limit(limit + 1)))
+    """Return a page of the user's articles (all articles when user_id is None), the most recently
+    changed first (articles never changed by when they were added)."""
+    offset = cursor_offset(cursor) if cursor else 0
+    statement = articles_query(user_id, where).order_by(
+        func.coalesce(Article.last_changed_at, Article.created_at).desc(), Article.id.desc()
+    )
+    rows = list(session.scalars(statement.offset(offset).limit(limit + 1)))
     more = len(rows) > limit
-    return ArticleList(items=rows[:limit], next_cursor=str(rows[limit - 1].id) if more else None)
+    return ArticleList(items=rows[:limit], next_cursor=str(offset + limit) if more else None)
 
 
-def articles_query(user_id: int | None, query: str | None, changed_since: datetime | None) -> Select:
+def articles_query(user_id: int | None, where: ArticleFilter) -> Select:
     statement = select(Article)
     if user_id is not None:
-        statement = statement.where(
-            exists().where(Subscription.article_id == Article.id, Subscription.user_id == user_id)
+        followed = select(Subscription.id).where(
+            Subscription.article_id == Article.id, Subscription.user_id == user_id
         )
-    if query:
-        pattern = f"%{query.strip()}%"
+        if where.tag:
+            # Tags are stored as a JSON list; its text holds the tag exactly as json.dumps writes it.
+            followed = followed.where(
+                cast(Subscription.tags, Text).contains(json.dumps(where.tag.lower()), autoescape=True)
+            )
+        statement = statement.where(followed.exists())
+    if where.query:
+        pattern = f"%{where.query.strip()}%"
         statement = statement.where(or_(Article.title.ilike(pattern), Article.url.ilike(pattern)))
-    if changed_since is not None:
-        statement = statement.where(Article.last_changed_at >= changed_since)
+    if where.changed_since is not None:
+        statement = statement.where(Article.last_changed_at >= where.changed_since)
+    if where.site:
+        site = where.site.strip().lower().removeprefix("www.")
+        statement = statement.where(or_(Article.host == site, Article.host == f"www.{site}"))
+    if where.status:
+        statement = statement.where(Article.status == where.status)
     return statement
 
 
-def cursor_id(cursor: str) -> int:
-    if not cursor.isdigit():
+def cursor_offset(cursor: str) -> int:
+    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > MAX_OFFSET:
         raise InvalidInput(
             "the cursor is not one this API gave out; start again without it", code="bad_cursor"
         )

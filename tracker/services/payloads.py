@@ -6,12 +6,29 @@ Shared by the HTTP API and, with absolute links (`base`), by webhooks and feeds.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.diff import Block, Fold, TextDiff, fold_unchanged
-from tracker.models import Article, Check, Delivery, Event, Version, Webhook
+from tracker.feeds import FeedLink
+from tracker.models import (
+    ApiToken,
+    Article,
+    Check,
+    Delivery,
+    Event,
+    FeedEntry,
+    FeedFollow,
+    FeedSource,
+    Invite,
+    Subscription,
+    Version,
+    Webhook,
+)
 from tracker.rules import ExtractionRules
 from tracker.services.history import ChangeEntry, VersionDiff
+
+if TYPE_CHECKING:  # services.feeds builds its alerts with this module
+    from tracker.services.feeds import PollResult
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -35,6 +52,16 @@ def article_payload(article: Article, *, base: str = "") -> dict[str, Any]:
         "last_changed_at": iso(article.last_changed_at),
         "version_count": article.version_count,
         "links": {"html": f"{base}/articles/{article.id}"},
+    }
+
+
+def followed_article_payload(article: Article, subscription: Subscription | None) -> dict[str, Any]:
+    """Return an article as one caller sees it: with whether they follow it, their tags and note."""
+    return {
+        **article_payload(article),
+        "following": subscription is not None,
+        "tags": list(subscription.tags) if subscription else [],
+        "note": subscription.note if subscription else None,
     }
 
 
@@ -173,6 +200,7 @@ def endpoint_payload(webhook: Webhook, *, collection: str) -> dict[str, Any]:
         "url": webhook.url,
         "events": webhook.events,
         "article_ids": webhook.article_ids,
+        "tags": webhook.tags,
         "labels": webhook.labels,
         "min_words": webhook.min_words,
         "enabled": webhook.enabled,
@@ -197,4 +225,79 @@ def delivery_payload(delivery: Delivery, event: Event) -> dict[str, Any]:
         "last_error": delivery.last_error,
         "last_latency_ms": delivery.last_latency_ms,
         "last_response": delivery.last_response,
+    }
+
+
+def token_payload(token: ApiToken) -> dict[str, Any]:
+    """Return a token's description; the token itself is only in the answer that creates it."""
+    return {
+        "id": token.id,
+        "name": token.name,
+        "created_at": iso(token.created_at),
+        "last_used_at": iso(token.last_used_at),
+    }
+
+
+def invite_payload(invite: Invite) -> dict[str, Any]:
+    return {
+        "id": invite.id,
+        "created_at": iso(invite.created_at),
+        "used": invite.used_by is not None,
+        "used_at": iso(invite.used_at),
+    }
+
+
+def feed_payload(follow: FeedFollow, feed: FeedSource, *, base: str = "") -> dict[str, Any]:
+    """Return a user's follow of a feed source: their options and the source's last poll."""
+    return {
+        "id": follow.id,
+        "url": feed.url,
+        "title": feed.title,
+        "name": follow.name,
+        "include": list(follow.include or ()),
+        "exclude": list(follow.exclude or ()),
+        "max_age_days": follow.max_age_days,
+        "stop_after_days": follow.stop_after_days,
+        "created_at": iso(follow.created_at),
+        "last_checked_at": iso(feed.last_checked_at),
+        "next_check_at": iso(feed.next_check_at),
+        "failure_count": feed.failure_count,
+        "error": {"code": feed.last_error_code, "message": feed.last_error_message or ""}
+        if feed.last_error_code
+        else None,
+        "links": {"html": f"{base}/feeds/{follow.id}", "entries": f"{base}/api/v1/feeds/{follow.id}/entries"},
+    }
+
+
+def feed_entry_payload(entry: FeedEntry, *, outcome: str, base: str = "") -> dict[str, Any]:
+    """Return a feed entry with its outcome for the caller (the article only when it was theirs)."""
+    article_id = entry.article_id if outcome == "added" else None
+    return {
+        "id": entry.id,
+        "link": entry.link,
+        "title": entry.title,
+        "published_at": iso(entry.published_at),
+        "first_seen_at": iso(entry.first_seen_at),
+        "outcome": outcome,
+        "article_id": article_id,
+        "links": {"article": f"{base}/articles/{article_id}" if article_id else None},
+    }
+
+
+def feed_link_payload(link: FeedLink) -> dict[str, Any]:
+    """Return a feed a page advertises."""
+    return {"url": link.url, "title": link.title, "type": link.kind}
+
+
+def feed_poll_payload(result: PollResult) -> dict[str, Any]:
+    """Return what polling a feed now did."""
+    error = result.error
+    return {
+        "checked_at": iso(result.checked_at),
+        "outcome": result.outcome,
+        "http_status": result.http_status,
+        "entries": result.entries,
+        "new_entries": result.new_entries,
+        "articles_added": result.added,
+        "error": {"code": error.code, "message": error.message} if error else None,
     }

@@ -4,6 +4,7 @@ forgetting old checks that recorded nothing."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
@@ -30,14 +31,32 @@ def claim_due(session: Session, *, worker: str, now: datetime, limit: int, lease
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    claimed = session.scalars(
-        update(Article)
-        .where(Article.id.in_(due.scalar_subquery()))
-        .values(claimed_by=worker, lease_until=now + timedelta(seconds=lease_seconds))
-        .returning(Article.id)
-        .execution_options(synchronize_session=False)
+    return sorted(
+        lease_rows(
+            session,
+            Article,
+            Article.id.in_(due.scalar_subquery()),
+            worker=worker,
+            now=now,
+            lease_seconds=lease_seconds,
+        )
     )
-    return sorted(claimed)
+
+
+def lease_rows(
+    session: Session, model: Any, which: Any, *, worker: str, now: datetime, lease_seconds: int
+) -> list[int]:
+    """Lease the rows of a leased table (articles, feed sources, deliveries) matching `which` to worker;
+    return their ids."""
+    return list(
+        session.scalars(
+            update(model)
+            .where(which)
+            .values(claimed_by=worker, lease_until=now + timedelta(seconds=lease_seconds))
+            .returning(model.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def checkable_ids(session: Session) -> list[int]:

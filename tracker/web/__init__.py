@@ -6,17 +6,25 @@ from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
 
 from tracker.web import (
+    account_pages,
+    accounts_api,
     alerts_api,
     alerts_pages,
     api,
+    atom,
     auth,
     context,
     errors,
+    feeds_api,
+    feeds_pages,
+    limits,
     pages,
+    params,
     reading,
     rules_api,
     rules_pages,
     templating,
+    watchlist_api,
 )
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -36,24 +44,33 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def init_app(app: Flask) -> None:
     """Register blueprints, sign-in, CSRF protection, error handlers, templates and headers."""
     app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True, WTF_CSRF_TIME_LIMIT=None)
+    app.url_value_preprocessor(params.ids_in_range)
+    app.before_request(params.refuse_nul)
     csrf = CSRFProtect(app)
-    for blueprint in (api.bp, rules_api.bp, alerts_api.bp):
+    for blueprint in (api.bp, rules_api.bp, alerts_api.bp, feeds_api.bp, watchlist_api.bp, accounts_api.bp):
         csrf.exempt(
             blueprint
         )  # the API authenticates with bearer tokens, which a browser never sends by itself
     auth.init_app(app)
     for blueprint in (
         auth.bp,
+        account_pages.bp,
         pages.bp,
         reading.bp,
         rules_pages.bp,
         alerts_pages.bp,
+        feeds_pages.bp,
+        atom.bp,
         api.bp,
         rules_api.bp,
         alerts_api.bp,
+        feeds_api.bp,
+        watchlist_api.bp,
+        accounts_api.bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    limits.init_app(app, app.extensions["tracker"].settings)
     templating.init_app(app)
     app.teardown_appcontext(context.close_session)
     app.after_request(security_headers)

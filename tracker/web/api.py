@@ -7,12 +7,13 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
 from tracker.errors import InvalidInput
-from tracker.services import articles, checks, history
+from tracker.models import Article
+from tracker.services import articles, checks, history, watchlists
 from tracker.services.payloads import (
-    article_payload,
     change_payload,
     check_payload,
     diff_payload,
+    followed_article_payload,
     iso,
     version_payload,
     version_summary_payload,
@@ -20,7 +21,7 @@ from tracker.services.payloads import (
 from tracker.web import access
 from tracker.web.auth import Account, bearer_account
 from tracker.web.context import get_session, now, runtime
-from tracker.web.params import int_arg, limit_arg, time_arg
+from tracker.web.params import article_filter, int_arg, limit_arg, time_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -45,27 +46,31 @@ def create_article() -> tuple[Response, int, dict[str, str]]:
     )
     session.commit()
     location = url_for("api.get_article", article_id=article.id)
-    return jsonify(article_payload(article)), 201 if created else 200, {"Location": location}
+    return jsonify(own_article_payload(article, account)), 201 if created else 200, {"Location": location}
 
 
 @bp.get("/articles")
 def list_articles() -> Response:
     account = require_reader()
+    session = get_session()
     page = articles.list_articles(
-        get_session(),
+        session,
         user_id=account.id if account else None,
-        query=request.args.get("q"),
-        changed_since=time_arg("changed_since"),
+        where=article_filter(),
         limit=limit_arg(),
         cursor=request.args.get("cursor"),
     )
-    return jsonify(items=[article_payload(article) for article in page.items], next=page.next_cursor)
+    followed = watchlists.subscriptions(session, account.id, (a.id for a in page.items)) if account else {}
+    return jsonify(
+        items=[followed_article_payload(article, followed.get(article.id)) for article in page.items],
+        next=page.next_cursor,
+    )
 
 
 @bp.get("/articles/<int:article_id>")
 def get_article(article_id: int) -> Response:
-    require_reader()
-    return jsonify(article_payload(articles.get_article(get_session(), article_id)))
+    account = require_reader()
+    return jsonify(own_article_payload(articles.get_article(get_session(), article_id), account))
 
 
 @bp.patch("/articles/<int:article_id>")
@@ -76,7 +81,7 @@ def update_article(article_id: int) -> Response:
         session, articles.get_article(session, article_id), json_body(), now=now()
     )
     session.commit()
-    return jsonify(article_payload(article))
+    return jsonify(own_article_payload(article, current_account()))
 
 
 @bp.delete("/articles/<int:article_id>")
@@ -191,6 +196,12 @@ def list_changes() -> Response:
     return jsonify(
         items=[change_payload(entry) for entry in entries], next=str(next_cursor) if next_cursor else None
     )
+
+
+def own_article_payload(article: Article, account: Account | None) -> dict[str, Any]:
+    """Return the article as this caller sees it (with their tags and note)."""
+    followed = watchlists.subscription(get_session(), account.id, article.id) if account else None
+    return followed_article_payload(article, followed)
 
 
 def current_account() -> Account | None:

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from tracker.errors import AuthRequired, TrackerError
 from tracker.models import User
 from tracker.services import accounts
-from tracker.web.context import get_session, now
-from tracker.web.forms import ActionForm, LoginForm, SetupForm
+from tracker.web.context import get_session, now, runtime
+from tracker.web.forms import ActionForm, LoginForm, SetupForm, SignupForm
 
 bp = Blueprint("auth", __name__)
 OPEN_ENDPOINTS = frozenset({"auth.setup", "static"})
@@ -45,7 +45,7 @@ def load_account(user_id: str) -> Account | None:
 
 
 def require_first_account() -> Response | None:
-    """Send every page to the set-up form until the first (admin) account exists."""
+    """Send every page to the set-up form until the first account exists."""
     if current_app.extensions.get("tracker_has_users") or request.endpoint in OPEN_ENDPOINTS:
         return None
     if accounts.has_users(get_session()):
@@ -77,7 +77,7 @@ def bearer_account() -> Account | None:
 @bp.route("/setup", methods=["GET", "POST"])
 def setup() -> Response | str:
     session = get_session()
-    if accounts.has_users(session):
+    if accounts.can_anyone_sign_in(session):  # token-only users from `create-token` cannot use pages
         return redirect(url_for("auth.login"))
     form = SetupForm()
     if form.validate_on_submit():
@@ -95,6 +95,38 @@ def setup() -> Response | str:
     return render_template("setup.html", form=form)
 
 
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> Response | str | tuple[str, int]:
+    mode = signup_mode()
+    form = SignupForm()
+    if mode == "closed":
+        return render_template("signup.html", form=form, mode=mode), 403
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = accounts.sign_up(
+                session,
+                form.username.data or "",
+                form.password.data or "",
+                mode=mode,
+                invite_code=(form.invite.data or "").strip() or None,
+                now=now(),
+            )
+        except TrackerError as error:
+            field = form.invite if error.code == "bad_invite" else form.username
+            field.errors = [error.message]
+        else:
+            session.commit()
+            login_user(Account.of(user))
+            flash(f"Welcome, {user.username}! Add an article, import a list, or follow a feed.")
+            return redirect(url_for("pages.index"))
+    return render_template("signup.html", form=form, mode=mode)
+
+
+def signup_mode() -> str:
+    return runtime().settings.signup
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str:
     form = LoginForm()
@@ -104,7 +136,12 @@ def login() -> Response | str:
             login_user(Account.of(user))
             return redirect(safe_next(request.args.get("next")))
         form.password.errors = ["Wrong user name or password."]
-    return render_template("login.html", form=form)
+    return render_template(
+        "login.html",
+        form=form,
+        signup=signup_mode() != "closed",
+        setup=not accounts.can_anyone_sign_in(get_session()),  # only token users (`create-token`) so far
+    )
 
 
 @bp.post("/logout")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.errors import InvalidInput
 from tracker.labels import LABEL_WORDS
 from tracker.services.alerts import EVENTS
 
@@ -16,6 +18,22 @@ class SetupForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)])
     confirm = PasswordField("Password again", validators=[EqualTo("password", "The passwords differ.")])
+
+
+class SignupForm(SetupForm):
+    invite = StringField("Invite code", validators=[Length(max=80)])
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Name (what uses it)", validators=[DataRequired(), Length(max=80)])
+
+
+class ImportForm(FlaskForm):
+    urls = TextAreaField(
+        "URLs, one per line (or CSV with url,tags, or OPML)", validators=[Length(max=20_000_000)]
+    )
+    upload = FileField("…or a file (.txt, .csv, .opml)")
+    tags = StringField("Tag every article with (comma-separated)", validators=[Length(max=800)])
 
 
 class LoginForm(FlaskForm):
@@ -68,6 +86,12 @@ class EndpointForm(FlaskForm):
     min_words = IntegerField(
         "Only changes of at least this many words", validators=[Optional(), NumberRange(min=0)]
     )
+    tags = StringField(
+        "Only articles you tagged (comma-separated; empty: all you follow)", validators=[Length(max=800)]
+    )
+    article_ids = StringField(
+        "Only these article ids (comma-separated; empty: all)", validators=[Length(max=2000)]
+    )
 
     def filters(self) -> dict[str, object]:
         return {
@@ -75,4 +99,50 @@ class EndpointForm(FlaskForm):
             "events": list(self.events.data or []) or None,
             "labels": list(self.labels.data or []) or None,
             "min_words": self.min_words.data,
+            "tags": self.tags.data or None,
+            "article_ids": self.ids(),
         }
+
+    def ids(self) -> list[int] | None:
+        """Return the article ids typed in; a word that is not a number is an error on the field."""
+        words = (self.article_ids.data or "").replace(",", " ").split()
+        if not all(word.isdigit() for word in words):
+            raise InvalidInput("article ids are whole numbers, separated by commas", code="bad_article_ids")
+        return [int(word) for word in words] or None
+
+
+class DescribeForm(FlaskForm):
+    """Follow an article, with tags and a note."""
+
+    tags = StringField("Tags (comma-separated)", validators=[Length(max=800)])
+    note = TextAreaField("Note", validators=[Length(max=2000)])
+
+
+class FeedOptionsForm(FlaskForm):
+    """What to take from a feed; the services check the patterns and days."""
+
+    name = StringField(
+        "Name: the tag its articles get (empty: from the feed's title)", validators=[Length(max=80)]
+    )
+    include = TextAreaField("Only entries whose URL or title contains (one per line; * for anything)")
+    exclude = TextAreaField("Skip entries whose URL or title contains (one per line)")
+    max_age_days = IntegerField(
+        "Skip entries published more than this many days ago", validators=[Optional(), NumberRange(min=1)]
+    )
+    stop_after_days = IntegerField(
+        "Stop following its articles this many days after they were added",
+        validators=[Optional(), NumberRange(min=1)],
+    )
+
+    def options(self) -> dict[str, object]:
+        return {
+            "name": self.name.data or None,
+            "include": self.include.data or "",
+            "exclude": self.exclude.data or "",
+            "max_age_days": self.max_age_days.data,
+            "stop_after_days": self.stop_after_days.data,
+        }
+
+
+class FollowFeedForm(FeedOptionsForm):
+    url = StringField("Feed URL, or a site's home page", validators=[DataRequired(), Length(max=2048)])

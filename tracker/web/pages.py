@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.errors import TrackerError
-from tracker.services import articles, checks, history, rules
+from tracker.services import articles, checks, history, rules, watchlists
 from tracker.timeline import Note, largest_change, timeline
 from tracker.web import access
 from tracker.web.auth import Account
 from tracker.web.context import get_session, now, runtime
-from tracker.web.forms import ActionForm, AddArticleForm
+from tracker.web.forms import ActionForm, AddArticleForm, DescribeForm
+from tracker.web.params import article_filter
 
 bp = Blueprint("pages", __name__)
 
@@ -25,11 +26,17 @@ def account() -> Account | None:
 def index() -> str:
     access.ensure_reader(account())
     user = account()
-    listing = articles.list_articles(
-        get_session(), user_id=user.id if user else None, query=request.args.get("q"), limit=200
-    )
+    session = get_session()
+    where = article_filter()
+    listing = articles.list_articles(session, user_id=user.id if user else None, where=where, limit=200)
     return render_template(
-        "articles.html", articles=listing.items, form=AddArticleForm(), query=request.args.get("q", "")
+        "articles.html",
+        articles=listing.items,
+        followed=watchlists.subscriptions(session, user.id, (a.id for a in listing.items)) if user else {},
+        tags=watchlists.tag_counts(session, user.id) if user else [],
+        where=where,
+        statuses=("active", "paused", "failing", "gone"),
+        form=AddArticleForm(),
     )
 
 
@@ -68,6 +75,7 @@ def article(article_id: int) -> str:
     item = articles.get_article(session, article_id)
     user = account()
     entries = history.version_entries(session, article_id)
+    subscription = watchlists.subscription(session, user.id, article_id) if user else None
     notes = [
         Note(change.changed_at, f"{change.description} (by {change.changed_by})")
         for change in rules.rule_changes_for(session, item)
@@ -78,7 +86,11 @@ def article(article_id: int) -> str:
         timeline=timeline(entries, notes),
         largest_change=largest_change(entries),
         checks=history.list_checks(session, article_id, limit=30),
-        following=bool(user and articles.is_following(session, user.id, article_id)),
+        subscription=subscription,
+        describe=DescribeForm(
+            tags=", ".join(subscription.tags) if subscription else "",
+            note=subscription.note if subscription else "",
+        ),
         action=ActionForm(),
     )
 
@@ -104,6 +116,27 @@ def check_message(outcome: str, version: int | None, error: str | None) -> str:
         "unchanged": "Checked: no change.",
         "not_modified": "Checked: the site says nothing changed (304).",
     }.get(outcome, f"The check failed: {error}")
+
+
+@bp.post("/articles/<int:article_id>/follow")
+@login_required
+def follow(article_id: int) -> Response:
+    """Follow the article, or set the tags and note of one already followed."""
+    form = DescribeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = get_session()
+    articles.follow(session, current_user.id, articles.get_article(session, article_id), now=now())
+    try:
+        watchlists.describe(
+            session, current_user.id, article_id, {"tags": form.tags.data or "", "note": form.note.data}
+        )
+    except TrackerError as error:
+        flash(error.message, "error")
+        return redirect(url_for("pages.article", article_id=article_id))
+    session.commit()
+    flash("Saved.")
+    return redirect(url_for("pages.article", article_id=article_id))
 
 
 @bp.post("/articles/<int:article_id>/unfollow")

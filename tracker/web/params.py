@@ -1,14 +1,44 @@
-"""Query-string parameters shared by pages and API: checked, with a 400 that says what to send."""
+"""Request parameters shared by pages and API (the query string, numbers in the path): checked, with a
+4xx that says what to send."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import request
+from werkzeug.exceptions import NotFound
 
 from tracker.errors import InvalidInput
+from tracker.services.articles import ArticleFilter
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+MAX_ID = 2**31 - 1  # ids, version numbers and cursors all fit PostgreSQL's INTEGER
+
+
+def ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A number in the path that no id column can hold names nothing: 404 before any view (the
+    database would fail on it)."""
+    if values and any(isinstance(value, int) and value > MAX_ID for value in values.values()):
+        raise NotFound(f"there is nothing numbered above {MAX_ID}")
+
+
+def refuse_nul() -> None:
+    """No URL, name, pattern or note holds a NUL character, and PostgreSQL text cannot store one:
+    refuse it in the path, query, form or JSON body up front (400) rather than in the database (500)."""
+    fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    texts = [request.path, *(value for _name, value in fields)]
+    if any("\x00" in text for text in texts) or holds_nul(request.get_json(silent=True)):
+        raise InvalidInput("text cannot contain NUL characters (\\u0000)", code="bad_text")
+
+
+def holds_nul(value: object) -> bool:
+    """Return whether a JSON value has a NUL character in any of its strings."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    return isinstance(value, list) and any(holds_nul(item) for item in value)
 
 
 def int_arg(name: str) -> int | None:
@@ -16,8 +46,8 @@ def int_arg(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
-        raise InvalidInput(f"?{name}= takes a whole number", code=f"bad_{name}")
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+        raise InvalidInput(f"?{name}= takes a whole number up to {MAX_ID}", code=f"bad_{name}")
     return int(raw)
 
 
@@ -38,8 +68,19 @@ def time_arg(name: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(raw)
-    except ValueError:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):  # overflow: a zone that moves it outside years 1-9999
         raise InvalidInput(
             f"?{name}= takes an ISO 8601 date or time such as 2026-03-05T12:00:00Z", code=f"bad_{name}"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def article_filter() -> ArticleFilter:
+    """Return the article-list filters in ?q=, ?changed_since=, ?tag=, ?site= and ?status=."""
+    return ArticleFilter(
+        query=request.args.get("q") or None,
+        changed_since=time_arg("changed_since"),
+        tag=request.args.get("tag") or None,
+        site=request.args.get("site") or None,
+        status=request.args.get("status") or None,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
+from tracker.errors import InvalidInput
 from tracker.services import articles, rules
 from tracker.services.payloads import rules_payload
 from tracker.web import access
@@ -12,6 +13,7 @@ from tracker.web.context import get_session, now
 
 bp = Blueprint("rules_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
+MAX_HOST = 255
 
 
 @bp.get("/sites")
@@ -34,6 +36,8 @@ def get_site_rules(host: str) -> Response:
 @bp.put("/sites/<host>/rules")
 def put_site_rules(host: str) -> Response:
     admin = access.ensure_admin(current_account())
+    if len(host) > MAX_HOST:  # the column's limit; no site has a longer name
+        raise InvalidInput(f"a host name has at most {MAX_HOST} characters", code="bad_host")
     session = get_session()
     saved = rules.set_rules(session, json_body(), by=admin.username, now=now(), host=host.lower())
     session.commit()

@@ -1,0 +1,50 @@
+"""The changes Atom feeds show: new versions of some articles, newest first, each with its diff."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from tracker.models import Article, Version
+from tracker.services import history
+from tracker.services.articles import ArticleFilter, articles_query, get_article
+from tracker.services.history import VersionDiff
+
+
+def recent_changes(
+    session: Session, *, user_id: int | None, label: str | None, host: str | None, limit: int
+) -> list[VersionDiff]:
+    """Return what /changes lists (the user's articles, all when None), with each change's diff."""
+    entries, _next = history.recent_changes(session, user_id=user_id, label=label, host=host, limit=limit)
+    return [change(session, entry.article_id, entry.number) for entry in entries]
+
+
+def article_changes(session: Session, article_id: int, *, limit: int) -> list[VersionDiff]:
+    return changes_among(session, [article_id], limit=limit)
+
+
+def tag_changes(session: Session, user_id: int, tag: str, *, limit: int) -> list[VersionDiff]:
+    """Return the changes of the articles the user follows with this tag (none for a tag they lack)."""
+    tagged = articles_query(user_id, ArticleFilter(tag=tag)).with_only_columns(Article.id)
+    return changes_among(session, tagged, limit=limit)
+
+
+def changes_among(session: Session, article_ids: Sequence[int] | Select, *, limit: int) -> list[VersionDiff]:
+    """Return the newest changes of these articles: new versions after the first, never baselines
+    (a re-read with new rules is not an edit), as /changes counts them."""
+    rows = session.execute(
+        select(Version.article_id, Version.number)
+        .where(Version.article_id.in_(article_ids), Version.number > 1, Version.baseline.is_(False))
+        .order_by(Version.id.desc())
+        .limit(limit)
+    )
+    return [change(session, article_id, number) for article_id, number in rows]
+
+
+def change(session: Session, article_id: int, number: int) -> VersionDiff:
+    """Return version `number` against the one before it, as its diff page shows them."""
+    return history.diff_versions(
+        session, get_article(session, article_id), from_number=None, to_number=number
+    )

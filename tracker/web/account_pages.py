@@ -1,0 +1,101 @@
+"""Pages for a user's own account: API tokens, importing and exporting the watchlist; invites for admins."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from tracker.errors import TrackerError
+from tracker.listfiles import ListFileError, guess_format, read_list
+from tracker.models import User
+from tracker.services import accounts, importing, watchlists
+from tracker.web.context import get_session, now, runtime
+from tracker.web.forms import ActionForm, ImportForm, TokenForm
+
+bp = Blueprint("account_pages", __name__)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> str:
+    session = get_session()
+    form, new_token = TokenForm(), None
+    if form.validate_on_submit():
+        user = session.get(User, current_user.id)
+        assert user is not None  # signed in
+        _row, new_token = accounts.create_token(session, user, name=form.name.data or "", now=now())
+        session.commit()
+        form.name.data = ""
+    return render_template(
+        "tokens.html",
+        form=form,
+        action=ActionForm(),
+        new_token=new_token,  # shown once, on this page only
+        tokens=accounts.list_tokens(session, current_user.id),
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    accounts.revoke_token(session, current_user.id, token_id)
+    session.commit()
+    flash("Token revoked: scripts using it now get 401.")
+    return redirect(url_for("account_pages.tokens"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_list() -> str:
+    form, report, problem = ImportForm(), None, None
+    if form.validate_on_submit():
+        upload = form.upload.data
+        if upload and upload.filename:
+            content = upload.read().decode("utf-8", errors="replace")
+            kind = guess_format(content, filename=upload.filename, content_type=upload.mimetype or "")
+        else:
+            content = form.urls.data or ""
+            kind = guess_format(content)
+        session = get_session()
+        try:
+            lines, bad = read_list(content, kind)
+            report = importing.import_list(
+                session,
+                current_user.id,
+                lines,
+                bad,
+                tags=tuple(watchlists.checked_tags(form.tags.data or "")),
+                allow_private=runtime().settings.allow_private_networks,
+                now=now(),
+            )
+        except (ListFileError, TrackerError) as error:
+            problem = getattr(error, "message", str(error))
+        else:
+            session.commit()
+    return render_template("import.html", form=form, report=report, problem=problem)
+
+
+@bp.route("/admin/invites", methods=["GET", "POST"])
+@login_required
+def invites() -> str:
+    if not current_user.is_admin:
+        abort(403)
+    session = get_session()
+    form, code = ActionForm(), None
+    if form.validate_on_submit():
+        admin = session.get(User, current_user.id)
+        assert admin is not None  # signed in
+        _invite, code = accounts.create_invite(session, admin, now=now())
+        session.commit()
+    return render_template(
+        "invites.html",
+        form=form,
+        code=code,
+        mode=runtime().settings.signup,
+        invites=accounts.list_invites(session),
+        users=accounts.usernames(session),
+    )

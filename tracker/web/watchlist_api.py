@@ -1,0 +1,146 @@
+"""The API for a user's watchlist: tags and notes, bulk import, exports, an article's full history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from tracker.errors import InvalidInput
+from tracker.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
+from tracker.services import articles, history, importing, watchlists
+from tracker.services.importing import ImportReport
+from tracker.services.payloads import iso, version_payload
+from tracker.web.api import authenticate, json_body, own_article_payload, require_account, require_reader
+from tracker.web.context import get_session, now, runtime
+
+bp = Blueprint("watchlist_api", __name__, url_prefix="/api/v1")
+bp.before_request(authenticate)
+
+
+@bp.put("/articles/<int:article_id>/follow")
+def follow(article_id: int) -> Response:
+    """Follow the article (if not yet) and set its tags and/or note."""
+    account = require_account()
+    fields = json_body()
+    session = get_session()
+    article = articles.get_article(session, article_id)
+    articles.follow(session, account.id, article, now=now())
+    watchlists.describe(session, account.id, article_id, fields)
+    session.commit()
+    return jsonify(own_article_payload(article, account))
+
+
+@bp.get("/tags")
+def list_tags() -> Response:
+    account = require_account()
+    counts = watchlists.tag_counts(get_session(), account.id)
+    return jsonify(items=[{"tag": tag, "articles": count} for tag, count in counts], next=None)
+
+
+@bp.post("/import")
+def import_urls() -> Response:
+    """Import a list: JSON {"urls": [...]} or {"content": "...", "format"?}, or the file itself as
+    the body (text/plain, text/csv or OPML; up to 2 MB); ?tags=a,b tags every line."""
+    account = require_account()
+    content, kind, tags = import_request()
+    try:
+        lines, bad = read_list(content, kind)
+    except ListFileError as error:
+        raise InvalidInput(str(error), code="bad_list") from None
+    session = get_session()
+    report = importing.import_list(
+        session,
+        account.id,
+        lines,
+        bad,
+        tags=tuple(watchlists.checked_tags(tags)),
+        allow_private=runtime().settings.allow_private_networks,
+        now=now(),
+    )
+    session.commit()
+    return jsonify(report_payload(report))
+
+
+def import_request() -> tuple[str, str, object]:
+    """Return (content, format, tags) from a JSON body or a raw list body."""
+    tags: object = request.args.get("tags") or None
+    if request.is_json:
+        data = json_body()
+        tags = data.get("tags", tags)
+        if "urls" in data:
+            urls = data["urls"]
+            if not isinstance(urls, list) or not all(isinstance(url, str) for url in urls):
+                raise InvalidInput("urls is a list of strings", code="bad_urls")
+            return "\n".join(url.replace("\n", " ") or "#" for url in urls), "text", tags
+        content = data.get("content")
+        if not isinstance(content, str):
+            raise InvalidInput('send {"urls": [...]} or {"content": "...", "format": ...}', code="bad_json")
+        kind = data.get("format") or guess_format(content)
+        if kind not in FORMATS:
+            raise InvalidInput(f"format is one of {', '.join(FORMATS)}", code="bad_format")
+        return content, str(kind), tags
+    content = request.get_data(as_text=True)
+    return content, guess_format(content, content_type=request.content_type or ""), tags
+
+
+def report_payload(report: ImportReport) -> dict[str, Any]:
+    return {
+        "added": [{"line": i.number, "url": i.url, "article_id": i.article_id} for i in report.added],
+        "already_tracked": [
+            {"line": i.number, "url": i.url, "article_id": i.article_id} for i in report.already_tracked
+        ],
+        "rejected": [
+            {"line": r.number, "url": r.url, "error": {"code": r.code, "message": r.message}}
+            for r in report.rejected
+        ],
+    }
+
+
+@bp.get("/watchlist")
+def export_watchlist() -> Response:
+    """The caller's watchlist as ?format=json (default), csv or opml."""
+    account = require_account()
+    rows = importing.watchlist(get_session(), account.id)
+    kind = request.args.get("format", "json")
+    if kind == "csv":
+        return download(write_csv(rows), "text/csv", "watchlist.csv")
+    if kind == "opml":
+        return download(
+            write_opml(rows, title=f"{account.username}'s watchlist"), "text/x-opml", "watchlist.opml"
+        )
+    if kind != "json":
+        raise InvalidInput("?format= is json, csv or opml", code="bad_format")
+    items = [
+        {
+            "url": row.url,
+            "title": row.title,
+            "tags": list(row.tags),
+            "note": row.note,
+            "added_at": iso(row.added_at),
+        }
+        for row in rows
+    ]
+    return jsonify(items=items, next=None)
+
+
+@bp.get("/articles/<int:article_id>/history")
+def article_history(article_id: int) -> Response:
+    """Everything stored about the article's text: every version in full, as one JSON download."""
+    account = require_reader()
+    session = get_session()
+    article = articles.get_article(session, article_id)
+    body = {
+        "article": own_article_payload(article, account),
+        "versions": [version_payload(version) for version in history.list_versions(session, article_id)],
+        "exported_at": iso(now()),
+    }
+    response = jsonify(body)
+    response.headers["Content-Disposition"] = f'attachment; filename="article-{article_id}-history.json"'
+    return response
+
+
+def download(text: str, mimetype: str, filename: str) -> Response:
+    response = Response(text, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
