@@ -26,7 +26,9 @@ from tests.pageserver import PageServer, Reply
 from tracker.deliverer import Deliverer, DelivererSettings
 from tracker.models import Delivery, Webhook
 from tracker.runtime import Runtime
+from tracker.services import alerts
 from tracker.services.checks import check_article
+from tracker.webhooks import Attempt
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent / "docs" / "webhook-payload.schema.json").read_text()
@@ -313,7 +315,15 @@ def test_apprise_channels_are_checked_by_the_address_guard(database_url):
     client = app.test_client()
     private = client.post("/api/v1/channels", json={"url": "json://10.1.2.3/hook"}, headers=auth(token))
     unknown = client.post("/api/v1/channels", json={"url": "nonsense://x"}, headers=auth(token))
+    # a public mail host, but the SMTP server named in the query is loopback (no packet is sent:
+    # saving a channel only resolves and checks its hosts, and these are literal addresses)
+    smtp = client.post(
+        "/api/v1/channels", json={"url": "mailto://u:p@93.184.216.34?smtp=127.0.0.1"}, headers=auth(token)
+    )
+    public = client.post("/api/v1/channels", json={"url": "mailto://u:p@93.184.216.34"}, headers=auth(token))
     app.extensions["tracker"].engine.dispose()
+    assert smtp.status_code == 400 and smtp.get_json()["error"]["code"] == "blocked_address"
+    assert public.status_code == 201
     assert private.status_code == 400 and private.get_json()["error"]["code"] == "blocked_address"
     assert unknown.status_code == 400 and unknown.get_json()["error"]["code"] == "bad_url"
 
@@ -385,3 +395,32 @@ def test_the_readmes_consumer_verifies_real_deliveries_and_refuses_forgeries(
     with runtime.sessions() as session:
         (delivery,) = session.scalars(select(Delivery))
         assert (delivery.status, delivery.last_status) == ("succeeded", 204)
+
+
+def test_results_for_a_deleted_endpoint_or_a_lost_lease_are_skipped_not_fatal(
+    client, runtime, site, consumer
+):
+    token = make_token(runtime)
+    kept = register(client, token, consumer.url("/hook"))
+    gone = register(client, token, consumer.url("/hook"))
+    article = add_article(client, token, site.serve("/x", article_page("X", story(3))))
+    check_now(client, token, article["id"])
+    site.serve("/x", article_page("X", story(4)))
+    check_now(client, token, article["id"])
+    now = datetime.now(UTC)
+    with runtime.sessions.begin() as session:
+        jobs = alerts.claim_deliveries(session, worker="w1", now=now, limit=10, lease_seconds=1)
+    assert sorted(job.webhook_id for job in jobs) == sorted([kept["id"], gone["id"]])
+    assert client.delete(f"/api/v1/webhooks/{gone['id']}", headers=auth(token)).status_code == 204
+    with runtime.sessions.begin() as session:  # w1's lease ran out; w2 took the kept one over
+        (taken,) = alerts.claim_deliveries(
+            session, worker="w2", now=now + timedelta(seconds=5), limit=10, lease_seconds=60
+        )
+    late = Attempt(500, 10, error="late")
+    with runtime.sessions.begin() as session:
+        alerts.record_attempts(session, [(job, late) for job in jobs], worker="w1", now=now)
+    with runtime.sessions.begin() as session:
+        alerts.record_attempts(session, [(taken, Attempt(204, 10))], worker="w2", now=now)
+    with runtime.sessions() as session:
+        (delivery,) = session.scalars(select(Delivery))
+        assert (delivery.status, delivery.attempts, delivery.last_status) == ("succeeded", 1, 204)

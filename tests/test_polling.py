@@ -5,11 +5,12 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import socket
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.factories import article_page, story
 from tests.pageserver import PageServer, Reply, send
@@ -186,3 +187,33 @@ def test_pages_are_read_in_a_pool_of_processes(runtime: Runtime, site: PageServe
     assert report.outcomes == {"changed": 1}
     with runtime.sessions() as session:
         assert session.get(Article, article_id).version_count == 2
+
+
+def test_a_long_pass_keeps_its_leases_so_no_article_is_checked_twice(runtime: Runtime, site: PageServer):
+    spread_over_sites(runtime, site, ["a.localhost"], 8)  # 8 x 0.5 s apart: longer than the 2 s lease
+    checking = replace(runtime.checking, clock=lambda: datetime.now(UTC))
+    poller = Poller(checking, PollerSettings(worker="w1", host_delay=0.5, lease_seconds=2))
+    passing = threading.Thread(target=poller.poll)
+    passing.start()
+    time.sleep(3)
+    with runtime.sessions.begin() as session:
+        taken = claim_due(session, worker="w2", now=datetime.now(UTC), limit=10, lease_seconds=60)
+    passing.join(30)
+    poller.close()
+    assert taken == []
+    assert [site.hits(f"/{n}") for n in range(8)] == [1] * 8
+
+
+def test_a_retry_after_stops_asking_that_site_within_the_pass(runtime: Runtime, site: PageServer):
+    for n in range(6):
+        site.routes[f"/busy{n}"] = Reply(b"slow down", status=429, headers={"Retry-After": "3600"})
+        track(runtime, site.url(f"/busy{n}", host="a.localhost"))
+    report = poll(runtime, host_concurrency=1)
+    assert sum(site.hits(f"/busy{n}") for n in range(6)) == 1  # one answer said "not for an hour"
+    assert report.checked == 6
+    assert (
+        sorted(code for _outcome, code in outcomes(runtime).values()) == ["http_429"] + ["rate_limited"] * 5
+    )
+    with runtime.sessions() as session:
+        assert session.scalar(select(func.count()).where(Article.claimed_by.is_not(None))) == 0
+        assert min(session.scalars(select(Article.next_check_at))) >= T0 + timedelta(hours=1)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from tests.factories import article_page, make_token, story
+from tests.factories import article_page, make_token, set_up_admin, story
 from tests.pageserver import PageServer
 from tracker import create_app
 from tracker.runtime import Runtime
@@ -166,5 +166,41 @@ def test_reading_pages_need_an_account_when_public_read_is_off(database_url, pat
     try:
         response = app.test_client().get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+    finally:
+        app.extensions["tracker"].engine.dispose()
+
+
+def test_a_moved_paragraph_says_which_way_it_moved(client: FlaskClient, runtime: Runtime, site: PageServer):
+    paragraphs = story(5)
+    moved_up = [paragraphs[4], *paragraphs[:4]]
+    article_id = seed(runtime, site, [article_page("T", paragraphs), article_page("T", moved_up)])
+    page = client.get(f"/articles/{article_id}/diff?from=1&to=2&view=side").get_data(as_text=True)
+    assert "Paragraph 5 moved up here (now 1)." in page
+    back = client.get(f"/articles/{article_id}/diff?from=2&to=1&view=side").get_data(as_text=True)
+    assert "Paragraph 1 moved down here (now 5)." in back
+
+
+def test_a_signed_in_reader_downloads_the_evidence_when_public_read_is_off(database_url, site: PageServer):
+    app = create_app(
+        database_url=database_url,
+        secret_key="s",
+        public_read=False,
+        allow_private_networks=True,
+        scheduler=False,
+    )
+    app.config["TESTING"] = True
+    try:
+        runtime = app.extensions["tracker"]
+        client = app.test_client()
+        set_up_admin(client)
+        article_id = seed(runtime, site, [article_page("Evidence", story(3))])
+        raw = f"/api/v1/articles/{article_id}/versions/1/raw"
+        assert raw in client.get(f"/articles/{article_id}/versions/1").get_data(as_text=True)
+        assert client.get(raw).status_code == 200 and b"Evidence" in client.get(raw).data
+        assert client.get(f"/api/v1/articles/{article_id}/versions/1/headers").status_code == 200
+        # the session reads only: writing through the API still needs a token
+        assert client.post(f"/api/v1/articles/{article_id}/check").status_code == 401
+        anonymous = app.test_client()
+        assert anonymous.get(raw).status_code == 401
     finally:
         app.extensions["tracker"].engine.dispose()

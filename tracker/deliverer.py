@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 
+from tracker.models import Delivery
 from tracker.netguard import AddressGuard
 from tracker.services.alerts import (
     DeliveryJob,
@@ -24,6 +25,7 @@ from tracker.services.alerts import (
     record_attempts,
     release_deliveries,
 )
+from tracker.services.queue import renew_leases
 from tracker.webhooks import Attempt, notify_channel, post_webhook
 
 logger = logging.getLogger(__name__)
@@ -86,7 +88,17 @@ class Deliverer:
         busy: Counter[int] = Counter()
         results: list[tuple[DeliveryJob, Attempt]] = []
         exhausted, last_write = False, time.monotonic()
+        last_renewal = time.monotonic()
         while True:
+            if time.monotonic() - last_renewal >= self.settings.lease_seconds / 3:
+                # A slow endpoint can keep deliveries waiting here longer than a lease: keep them ours.
+                held = [job.delivery_id for queue in waiting.values() for job in queue]
+                self.renew(
+                    held
+                    + [job.delivery_id for job in running.values()]
+                    + [j.delivery_id for j, _a in results]
+                )
+                last_renewal = time.monotonic()
             queued = sum(map(len, waiting.values()))
             if not exhausted and not self.stopping.is_set() and queued < 2 * self.settings.concurrency:
                 claimed = self.claim()
@@ -165,8 +177,19 @@ class Deliverer:
         if not results:
             return
         with self.sessions.begin() as session:
-            record_attempts(session, results, now=self.clock())
+            record_attempts(session, results, worker=self.settings.worker, now=self.clock())
         report.update("succeeded" if attempt.succeeded else "failed" for _job, attempt in results)
+
+    def renew(self, delivery_ids: list[int]) -> None:
+        with self.sessions.begin() as session:
+            renew_leases(
+                session,
+                Delivery,
+                delivery_ids,
+                worker=self.settings.worker,
+                now=self.clock(),
+                lease_seconds=self.settings.lease_seconds,
+            )
 
     def release(self, jobs: list[DeliveryJob]) -> None:
         with self.sessions.begin() as session:

@@ -24,7 +24,8 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from threading import Event
 
 from sqlalchemy import select, update
@@ -41,7 +42,7 @@ from tracker.services.observing import (
     read_step,
     unread,
 )
-from tracker.services.queue import claim_due
+from tracker.services.queue import claim_due, renew_leases
 
 logger = logging.getLogger(__name__)
 Claim = Callable[[int], list[CheckTarget]]
@@ -141,13 +142,20 @@ class Poller:
         busy: Counter[str] = Counter()
         results: list[tuple[CheckTarget, Observation]] = []
         exhausted, last_write = False, time.monotonic()
+        last_renewal = time.monotonic()
+        holds: dict[str, datetime] = {}  # sites that asked, in this pass, to be left alone until ...
         while True:
+            if time.monotonic() - last_renewal >= self.settings.lease_seconds / 3:
+                # A site paced by TRACKER_HOST_DELAY can hold a claimed article longer than a lease:
+                # keep the leases of everything still held, or another worker would take it over.
+                self.renew(waiting, running, results)
+                last_renewal = time.monotonic()
             queued = sum(map(len, waiting.values()))
             if not exhausted and not self.stopping.is_set() and queued < 2 * self.settings.concurrency:
                 claimed = claim(self.settings.batch_size)
                 exhausted = not claimed
                 for target in claimed:
-                    waiting[target.host].append(target)
+                    waiting[target.host].append(held(target, holds))
             if self.stopping.is_set() and waiting:
                 self.release([target for queue in waiting.values() for target in queue])
                 waiting.clear()
@@ -158,7 +166,14 @@ class Poller:
                 running, timeout=min(pause, self.settings.write_every), return_when=FIRST_COMPLETED
             )
             for future in done:
+                kind, target = running[future]
                 self.collect(future, running, busy, results, report)
+                wait_seconds = asked_to_wait(future) if kind == "fetch" else None
+                if wait_seconds:
+                    # The site named a time to come back: in this pass, ask it nothing more; its
+                    # other articles are recorded as rate_limited without a request, as later passes do.
+                    holds[target.host] = self.checking.clock() + timedelta(seconds=wait_seconds)
+                    waiting[target.host] = deque(held(t, holds) for t in waiting.get(target.host, ()))
             if len(results) >= self.settings.write_batch or (
                 results and time.monotonic() - last_write >= self.settings.write_every
             ):
@@ -204,6 +219,25 @@ class Poller:
             if not queue:
                 del waiting[host]
         return max(pause, 0.01)
+
+    def renew(
+        self,
+        waiting: dict[str, deque[CheckTarget]],
+        running: dict[Future, tuple[str, CheckTarget]],
+        results: list[tuple[CheckTarget, Observation]],
+    ) -> None:
+        held = [target.article_id for queue in waiting.values() for target in queue]
+        held += [target.article_id for _kind, target in running.values()]
+        held += [target.article_id for target, _observation in results]
+        with self.checking.sessions.begin() as session:
+            renew_leases(
+                session,
+                Article,
+                held,
+                worker=self.settings.worker,
+                now=self.checking.clock(),
+                lease_seconds=self.settings.lease_seconds,
+            )
 
     def collect(
         self,
@@ -270,3 +304,19 @@ class Poller:
 def default_read_processes() -> int:
     """Return one reading process per core, for a separate worker."""
     return os.cpu_count() or 1
+
+
+def asked_to_wait(future: Future) -> float | None:
+    """Return the Retry-After seconds a finished fetch was answered with, if any."""
+    if future.exception() is not None:
+        return None
+    error = getattr(future.result(), "error", None)
+    return error.retry_after if error is not None and error.retry_after else None
+
+
+def held(target: CheckTarget, holds: dict[str, datetime]) -> CheckTarget:
+    """Return the target with its site's hold from this pass, if the site asked for one."""
+    until = holds.get(target.host)
+    if until is None or (target.retry_after_until is not None and target.retry_after_until >= until):
+        return target
+    return replace(target, retry_after_until=until)

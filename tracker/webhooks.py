@@ -101,8 +101,15 @@ def check_channel(url: str, guard: AddressGuard) -> None:
     plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     if plugin is None:
         raise FetchError("Apprise does not understand this URL; see its list of services", code="bad_url")
-    if "host" in getattr(plugin, "template_tokens", {}) and plugin.host:
-        guard.pin(plugin.host, plugin.port or 443)
+    hosts = {plugin.host} if "host" in getattr(plugin, "template_tokens", {}) and plugin.host else set()
+    # Some services take a second host in the query (mailto://...?smtp=HOST): check those too.
+    hosts |= {
+        value
+        for name, value in vars(plugin).items()
+        if name.endswith("_host") and isinstance(value, str) and value
+    }
+    for host in sorted(hosts):
+        guard.pin(host, plugin.port or 443)
 
 
 def elapsed_ms(started: float) -> int:

@@ -289,6 +289,14 @@ def list_deliveries(
     return [(row[0], row[1]) for row in session.execute(statement.order_by(Delivery.id.desc()).limit(limit))]
 
 
+def get_delivery(session: Session, webhook_id: int, delivery_id: int) -> tuple[Delivery, Event]:
+    """Return one of the endpoint's deliveries with its event; NotFound for any other."""
+    rows = list_deliveries(session, webhook_id, before=delivery_id + 1, limit=1)
+    if not rows or rows[0][0].id != delivery_id:
+        raise NotFound(f"endpoint {webhook_id} has no delivery {delivery_id}", code="delivery_not_found")
+    return rows[0]
+
+
 # --- sending ---------------------------------------------------------------------------------------
 
 
@@ -367,14 +375,19 @@ def record_attempts(
     session: Session,
     results: list[tuple[DeliveryJob, Attempt]],
     *,
+    worker: str,
     now: datetime,
     rng: random.Random | None = None,
 ) -> None:
     """Store what each attempt got; schedule retries with growing, jittered delays; disable endpoints
     that answer 410 or have failed for three days."""
     for job, attempt in results:
-        delivery = session.get_one(Delivery, job.delivery_id)
-        webhook = session.get_one(Webhook, job.webhook_id)
+        delivery = session.get(Delivery, job.delivery_id)
+        webhook = session.get(Webhook, job.webhook_id)
+        if delivery is None or webhook is None:
+            continue  # the endpoint was deleted while we sent: nothing left to record
+        if delivery.claimed_by != worker:
+            continue  # our lease ran out and another worker took the delivery over: its result counts
         delivery.attempts += 1
         delivery.last_attempt_at, delivery.last_status = now, attempt.status
         delivery.last_latency_ms, delivery.last_response = attempt.latency_ms, attempt.response

@@ -196,6 +196,7 @@ def fetch_step(
                 f"{target.host} asked us (Retry-After) to wait until "
                 f"{target.retry_after_until:%Y-%m-%d %H:%M:%S} UTC",
                 code="rate_limited",
+                retry_after=(target.retry_after_until - now).total_seconds(),  # next check after that
             )
         if robots is not None and target.rules.robots:
             robots.check(target.url)

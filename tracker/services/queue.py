@@ -75,3 +75,16 @@ def prune_checks(session: Session, *, now: datetime, keep_days: int) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0  # type: ignore[attr-defined]  # a DELETE's CursorResult
+
+
+def renew_leases(
+    session: Session, model: Any, ids: list[int], *, worker: str, now: datetime, lease_seconds: int
+) -> None:
+    """Extend the worker's leases on these rows (those another worker took over stay its)."""
+    for start in range(0, len(ids), 500):
+        session.execute(
+            update(model)
+            .where(model.id.in_(ids[start : start + 500]), model.claimed_by == worker)
+            .values(lease_until=now + timedelta(seconds=lease_seconds))
+            .execution_options(synchronize_session=False)
+        )

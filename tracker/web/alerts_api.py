@@ -114,7 +114,5 @@ def sent_now(webhook_id: int, delivery_id: int) -> Response:
     make_deliverer(runtime()).deliver_one(delivery_id)
     session = get_session()
     session.expire_all()
-    delivery, event = next(
-        row for row in alerts.list_deliveries(session, webhook_id, limit=500) if row[0].id == delivery_id
-    )
+    delivery, event = alerts.get_delivery(session, webhook_id, delivery_id)
     return jsonify(delivery_payload(delivery, event))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
+from flask_login import current_user
 
 from tracker.errors import InvalidInput
 from tracker.models import Article
@@ -28,7 +29,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.before_request
 def authenticate() -> None:
-    g.account = bearer_account()
+    g.account = bearer_account() or signed_in_reader()
+
+
+def signed_in_reader() -> Account | None:
+    """Let the pages' own signed-in user read through the API (the version page links its evidence
+    downloads here). Reads only: a write needs a token, so no other site can make a browser write."""
+    if request.method in ("GET", "HEAD") and current_user.is_authenticated:
+        return Account(id=current_user.id, username=current_user.username, is_admin=current_user.is_admin)
+    return None
 
 
 @bp.post("/articles")
