@@ -256,3 +256,106 @@ def test_the_phone_layout_has_no_horizontal_scroll(browser, live, runtime, site,
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     save(phone, "diff-phone.png", screenshot_dirs)
     context.close()
+
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Local desk</title><link>{base}</link>
+<description>News</description>{items}</channel></rss>"""
+ITEM = "<item><title>{title}</title><link>{link}</link><guid>{link}</guid></item>"
+
+
+def rss(site: PageServer, paths: list[str]) -> str:
+    items = "".join(ITEM.format(title=f"Story {path}", link=site.url(path)) for path in paths)
+    return RSS.format(base=site.url("/"), items=items)
+
+
+@pytest.fixture
+def open_app(database_url: str) -> Iterator[Flask]:
+    """An installation where anyone may sign up, with its administrator already set up."""
+    from tracker import create_app
+    from tracker.services import accounts
+
+    app = create_app(
+        database_url=database_url, secret_key="b", signup="open", allow_private_networks=True, scheduler=False
+    )
+    with app.extensions["tracker"].sessions.begin() as session:
+        accounts.create_user(session, "admin", password="correct horse", is_admin=True, now=datetime.now(UTC))
+    yield app
+    app.extensions["tracker"].engine.dispose()
+
+
+def test_a_media_watcher_signs_up_imports_tags_follows_a_feed_and_reads_the_tag_feed(
+    browser, open_app: Flask, site: PageServer, screenshot_dirs
+):
+    import urllib.request
+
+    import feedparser
+
+    server = make_server("127.0.0.1", 0, open_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    live = f"http://127.0.0.1:{server.server_port}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(8000)
+    page = context.new_page()
+    try:
+        for n in (1, 2, 3):
+            site.serve(f"/story{n}", article_page(f"Story {n}", story(3)))
+        page.goto(f"{live}/signup")
+        page.fill("#username", "wendy")
+        page.fill("#password", "watch carefully")
+        page.fill("#confirm", "watch carefully")
+        page.click("text=Create my account")
+        page.click("button:has-text('Sign out')")
+        page.goto(f"{live}/login")
+        page.fill("#username", "wendy")
+        page.fill("#password", "watch carefully")
+        page.click("button:has-text('Sign in')")
+        assert page.locator("nav").inner_text().count("wendy") == 1
+
+        page.click("nav >> text=Import")
+        page.fill(
+            "#urls",
+            "\n".join([site.url("/story1"), site.url("/story2"), "this is no URL", site.url("/story3")]),
+        )
+        page.click("button:has-text('Import')")
+        report = page.locator(".import-report").inner_text()
+        assert "3 added" in report and "1 rejected" in report and "this is no URL" in report
+        save(page, "import-report.png", screenshot_dirs)
+
+        page.goto(f"{live}/")
+        page.click("a[href='/articles/1']")
+        page.fill("#tags", "local, council")
+        page.click("button:has-text('Save tags and note')")
+        page.goto(f"{live}/?tag=local")
+        assert page.locator("table.articles tbody tr").count() == 1
+        page.goto(f"{live}/")
+        save(page, "watchlist.png", screenshot_dirs)
+
+        site.serve("/feed.xml", rss(site, ["/story4"]), content_type="application/rss+xml")
+        site.serve("/story4", article_page("Story 4", story(4)))
+        page.click("nav >> text=Feeds")
+        page.fill("#url", site.url("/feed.xml"))
+        page.click("form.stack button:has-text('Follow')")
+        page.goto(f"{live}/feeds")
+        page.click("text=Local desk")
+        assert "Story /story4" in page.locator("main").inner_text()
+        site.serve("/feed.xml", rss(site, ["/story4", "/story5"]), content_type="application/rss+xml")
+        site.serve("/story5", article_page("Story 5", story(5)))
+        page.click("button:has-text('Check now')")
+        assert "Story /story5" in page.locator("main").inner_text()
+        save(page, "feed.png", screenshot_dirs)
+
+        # the tagged article changes; its private tag feed shows the change
+        runtime = open_app.extensions["tracker"]
+        check_article(runtime.checking, 1)
+        site.serve("/story1", article_page("Story 1", story(4)))
+        check_article(runtime.checking, 1)
+        page.goto(f"{live}/account/feeds")
+        address = page.locator("a[type='application/atom+xml'] code").all_inner_texts()
+        local = next(url for url in address if "/tags/local/" in url)
+        path = local.split("://", 1)[1].split("/", 1)[1]
+        parsed = feedparser.parse(urllib.request.urlopen(f"{live}/{path}", timeout=10).read())
+        assert not parsed.bozo and len(parsed.entries) == 1
+        assert parsed.entries[0].link.endswith("/articles/1/diff?from=1&to=2")
+    finally:
+        context.close()
+        server.shutdown()
