@@ -119,3 +119,33 @@ def test_a_user_made_by_create_token_can_still_set_up_the_pages(client: FlaskCli
     set_up_admin(client, "admin")
     sign_in(client, "admin")
     assert "create the administrator" not in client.get("/login").get_data(as_text=True)
+
+
+def test_through_the_pages_one_user_cannot_touch_anothers_tokens_webhooks_or_tags(
+    client: FlaskClient, runtime
+):
+    alice = make_token(runtime, "alice")
+    hook = client.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/hook"}, headers=auth(alice))
+    article = client.post("/api/v1/articles", json={"url": "https://example.com/a"}, headers=auth(alice))
+    client.put(
+        f"/api/v1/articles/{article.get_json()['id']}/follow", json={"tags": ["mine"]}, headers=auth(alice)
+    )
+    alices_token = client.get("/api/v1/tokens", headers=auth(alice)).get_json()["items"][0]["id"]
+
+    set_up_admin(client, "mallory")  # signed in as another user (an admin, even)
+    revoke = post_form(client, f"/account/tokens/{alices_token}/revoke", {}, page="/account/tokens")
+    assert revoke.status_code == 404
+    assert client.get("/api/v1/articles", headers=auth(alice)).status_code == 200
+    assert client.get(f"/alerts/{hook.get_json()['id']}").status_code == 404
+    delete = post_form(client, f"/alerts/{hook.get_json()['id']}/delete", {}, page="/alerts/")
+    assert delete.status_code == 404
+    assert client.get(f"/api/v1/webhooks/{hook.get_json()['id']}", headers=auth(alice)).status_code == 200
+    article_id = article.get_json()["id"]
+    post_form(
+        client,
+        f"/articles/{article_id}/follow",
+        {"tags": "stolen", "note": "x"},
+        page=f"/articles/{article_id}",
+    )
+    assert client.get(f"/api/v1/articles/{article_id}", headers=auth(alice)).get_json()["tags"] == ["mine"]
+    assert "mine" not in client.get("/").get_data(as_text=True)
