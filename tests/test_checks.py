@@ -163,3 +163,26 @@ def test_retry_after_holds_every_article_of_the_host(runtime: Runtime, site: Pag
     with runtime.sessions() as session:
         assert session.scalar(select(Site.retry_after_until)) == T0 + timedelta(hours=2)
         assert session.get(Article, first).next_check_at == T0 + timedelta(hours=2)
+
+
+def test_only_three_404s_in_a_row_make_an_article_gone(runtime: Runtime, site: PageServer):
+    article_id = track(runtime, site.serve("/a", article_page("Title", story())))
+    hours = iter(range(1, 10))
+
+    def later_check() -> None:
+        check(runtime, article_id, at=T0 + timedelta(hours=next(hours)))
+
+    def status() -> str:
+        with runtime.sessions() as session:
+            return session.get_one(Article, article_id).status
+
+    site.serve("/a", "down", status=500)
+    later_check()
+    later_check()
+    site.serve("/a", "not here", status=404)
+    later_check()
+    assert status() == "active"  # two 500s and a 404: the page may be back soon
+    later_check()
+    assert status() == "active"
+    later_check()
+    assert status() == "gone"

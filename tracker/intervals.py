@@ -82,10 +82,16 @@ def next_check_at(
 
 
 def status_after(
-    timing: ArticleTiming, now: datetime, policy: IntervalPolicy, *, http_status: int | None
+    timing: ArticleTiming,
+    now: datetime,
+    policy: IntervalPolicy,
+    *,
+    http_status: int | None,
+    not_found_streak: int = 0,
 ) -> str:
-    """Return the status a check leaves an active article in: active, failing or gone."""
-    if http_status == 410 or (http_status == 404 and timing.failure_count >= policy.gone_after_404s):
+    """Return the status a check leaves an active article in: active, failing or gone (410, or
+    404 on `gone_after_404s` checks in a row: other failures in between do not count)."""
+    if http_status == 410 or (http_status == 404 and not_found_streak >= policy.gone_after_404s):
         return "gone"
     if (
         timing.failing_since is not None
@@ -115,8 +121,10 @@ def after_check(
     http_status: int | None = None,
     retry_after: float | None = None,
     changed: bool = False,
+    not_found_streak: int = 0,
 ) -> Schedule:
-    """Return the schedule and status an article has after a check (failed or not, changed or not)."""
+    """Return the schedule and status an article has after a check (failed or not, changed or not);
+    not_found_streak counts this check's 404 and the 404s right before it."""
     timing = ArticleTiming(
         created_at=before.created_at,
         last_changed_at=now if changed else before.last_changed_at,
@@ -125,7 +133,13 @@ def after_check(
         failing_since=(before.failing_since or now) if failed else None,
     )
     if status in ("active", "failing"):
-        status = status_after(timing, now, policy, http_status=http_status if failed else None)
+        status = status_after(
+            timing,
+            now,
+            policy,
+            http_status=http_status if failed else None,
+            not_found_streak=not_found_streak,
+        )
     return Schedule(
         next_check_at(timing, now, policy, retry_after=retry_after),
         status,

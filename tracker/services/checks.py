@@ -3,6 +3,7 @@ content is new (or a baseline when only our way of reading it changed), and the 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -339,6 +340,7 @@ def reschedule(session: Session, article: Article, observation: Observation, *, 
         http_status=error.http_status if error else None,
         retry_after=error.retry_after if error else None,
         changed=article.last_changed_at == observation.started_at,
+        not_found_streak=not_found_streak(session, article.id, observation, policy),
     )
     was = article.status
     article.next_check_at, article.status = schedule.next_check_at, schedule.status
@@ -349,6 +351,20 @@ def reschedule(session: Session, article: Article, observation: Observation, *, 
         announce_failing(session, article, error, base_url=policy.base_url, now=observation.started_at)
     if error and error.retry_after:
         hold_host(session, article.host, until=observation.started_at + timedelta(seconds=error.retry_after))
+
+
+def not_found_streak(session: Session, article_id: int, observation: Observation, policy: CheckPolicy) -> int:
+    """Return how many checks in a row, this one included, answered 404 (0 unless this one did)."""
+    error = observation.error
+    if error is None or error.http_status != 404:
+        return 0
+    earlier = session.scalars(
+        select(Check.http_status)
+        .where(Check.article_id == article_id, Check.checked_at < observation.started_at)
+        .order_by(Check.checked_at.desc(), Check.id.desc())
+        .limit(policy.intervals.gone_after_404s)
+    )
+    return 1 + len(list(itertools.takewhile(lambda status: status == 404, earlier)))
 
 
 def timing_of(article: Article) -> intervals.ArticleTiming:
@@ -421,6 +437,7 @@ def record_quiet_checks(
             failed=counts_as_failure(error),
             http_status=error.http_status if error else None,
             retry_after=error.retry_after if error else None,
+            not_found_streak=not_found_streak(session, target.article_id, observation, policy),
         )
         if schedule.status == "failing" and target.status != "failing":
             article = session.get_one(Article, target.article_id)
