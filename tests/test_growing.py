@@ -13,11 +13,11 @@ from sqlalchemy import create_engine, func, select, text
 
 from tests.conftest import POSTGRES
 from tests.factories import article_page, command_env, story
-from tests.pageserver import PageServer
+from tests.pageserver import PageServer, Reply
 from tracker import db
 from tracker.models import Check
 from tracker.runtime import Runtime
-from tracker.services import articles, queue
+from tracker.services import accounts, alerts, articles, queue
 from tracker.services.copying import row_counts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +50,18 @@ def empty_postgres():
 def test_copy_db_moves_every_row_into_postgresql(tmp_path: Path, site: PageServer, empty_postgres: str):
     env = command_env(tmp_path / "source.sqlite")
     flask("tracker", "create-token", "alice", env=env)
+    site.routes["/hook"] = Reply(b"ok", content_type="text/plain")
+    with db.make_sessions(db.make_engine(env["TRACKER_DATABASE_URL"])).begin() as session:
+        alice = accounts.user_named(session, "alice")
+        assert alice is not None
+        alerts.create_endpoint(
+            session,
+            alice.id,
+            {"url": site.url("/hook")},
+            kind="webhook",
+            allow_private=True,
+            now=datetime.now(UTC),
+        )
     for n in range(3):
         url = site.serve(f"/{n}", article_page(f"Story {n}", story(4)))
         flask("tracker", "add", url, env=env)
@@ -64,6 +76,7 @@ def test_copy_db_moves_every_row_into_postgresql(tmp_path: Path, site: PageServe
     source, target = db.make_engine(f"sqlite:///{tmp_path / 'source.sqlite'}"), db.make_engine(empty_postgres)
     counts = row_counts(source)
     assert counts == row_counts(target) and counts["versions"] == 4 and counts["api_tokens"] == 1
+    assert (counts["webhooks"], counts["events"], counts["deliveries"]) == (1, 1, 1)
     env["TRACKER_DATABASE_URL"] = empty_postgres
     flask(
         "tracker", "add", site.serve("/new", article_page("New", story())), env=env
