@@ -100,6 +100,10 @@ def normalize_host(host: str, raw: str) -> str:
         raise bad_url(raw, "the address has no host name")
     if ":" in host:
         return f"[{host}]"
+    if "%" in host:
+        # A percent-encoded host (http://%31%32%37.0.0.1/) is no DNS name, and urllib3 decodes it
+        # to the address it hides: refuse it here rather than classify one spelling and fetch another.
+        raise bad_url(raw, "the host name must not be percent-encoded")
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:

@@ -17,6 +17,7 @@ from tracker.web import (
     errors,
     feeds_api,
     feeds_pages,
+    health,
     limits,
     pages,
     params,
@@ -67,6 +68,7 @@ def init_app(app: Flask) -> None:
         feeds_api.bp,
         watchlist_api.bp,
         accounts_api.bp,
+        health.bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

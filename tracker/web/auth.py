@@ -15,7 +15,7 @@ from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm, LoginForm, SetupForm, SignupForm
 
 bp = Blueprint("auth", __name__)
-OPEN_ENDPOINTS = frozenset({"auth.setup", "static"})
+OPEN_ENDPOINTS = frozenset({"auth.setup", "static", "health.healthz", "health.readyz"})
 
 
 @dataclass(frozen=True)
