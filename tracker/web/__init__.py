@@ -19,6 +19,7 @@ from tracker.web import (
     feeds_pages,
     health,
     limits,
+    openapi,
     pages,
     params,
     reading,
@@ -68,6 +69,7 @@ def init_app(app: Flask) -> None:
         feeds_api.bp,
         watchlist_api.bp,
         accounts_api.bp,
+        openapi.bp,
         health.bp,
     ):
         app.register_blueprint(blueprint)
