@@ -37,9 +37,12 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
         codec = codec_name(label)
         if codec:
             try:
-                return body.decode(codec), codec
-            except UnicodeDecodeError:
+                text = body.decode(codec)
+            except (UnicodeError, LookupError):  # LookupError: a codec that is not a text encoding (rot13)
                 continue  # a lying label: fall through to detection
+            # Markup the bytes spell in ASCII survives a true label; a lie can still decode (UTF-16 on ASCII).
+            if "<" in text or b"<" not in body:
+                return text, codec
     try:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -10,6 +10,7 @@ the title, never a block; churn inside the body (tracker.noise) is removed.
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 
 import lxml.html
@@ -26,13 +27,17 @@ from tracker.htmlblocks import Block, element_blocks, link_share, visible_text
 from tracker.normalize import clean_paragraphs, clean_text
 from tracker.pagemeta import PageMeta, page_meta
 from tracker.rules import DEFAULT_RULES, ExtractionRules
+from tracker.urls import MAX_URL_LENGTH
 
 # Bump when extraction changes in a way that may change versions: the next check of every
 # article then re-extracts its latest version first, so an upgrade never looks like an edit.
-EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/4"
+EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/5"
 MIN_ARTICLE_WORDS = 30
 NEVER_TEXT = ("script", "style", "noscript", "svg", "iframe", "template", "link", "meta")
 SIGNUP_BOX_MAX_WORDS = 60  # a sign-up box says a line or two; more text around the field is the page
+# Control characters no XML text may hold: lxml refuses them wherever trafilatura copies text around.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+MAX_DATE_CHARS = 64  # a page's own date as it writes it; versions store no more (tracker.models)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,19 +80,26 @@ def extract_article(
     return ExtractedArticle(
         title=title,
         byline=clean_byline(byline),
-        published_at=meta.published_at,
-        modified_at=meta.modified_at,
-        canonical_url=meta.canonical_url,
-        lead_image=meta.lead_image,
+        published_at=at_most(meta.published_at, MAX_DATE_CHARS),
+        modified_at=at_most(meta.modified_at, MAX_DATE_CHARS),
+        canonical_url=at_most(meta.canonical_url, MAX_URL_LENGTH),
+        lead_image=at_most(meta.lead_image, MAX_URL_LENGTH),
         paragraphs=paragraphs,
         method=method,
     )
 
 
+def at_most(value: str | None, longest: int) -> str | None:
+    """Return value, or None when it is longer than a real date or address ever is: the page says
+    nothing usable, and the column that stores it would refuse it."""
+    return value if value is None or len(value) <= longest else None
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement:
     """Return the parsed document; raise ExtractError when nothing parses."""
     try:
-        return lxml.html.document_fromstring(html.replace("\x00", ""))
+        # \x0c is whitespace in HTML; the other control characters are never text.
+        return lxml.html.document_fromstring(NOT_XML.sub("", html.replace("\x0c", " ")))
     except (etree.ParserError, ValueError) as exc:
         raise ExtractError(f"the page is not parseable HTML ({exc})", code="no_article") from exc
 
@@ -204,7 +216,8 @@ def readability_blocks(html: str, rules: ExtractionRules) -> list[Block]:
         summary = Readability(lxml.html.tostring(tree, encoding="unicode")).summary(html_partial=True)
     except (Unparseable, ValueError, TypeError, etree.ParserError):
         return []
-    blocks = element_blocks(lxml.html.fragment_fromstring(summary, create_parent="div"))
+    # Parsed as a document: a fragment cannot hold control characters, nor be an empty <html></html>.
+    blocks = element_blocks(parse_html(summary))
     return blocks if enough_words(blocks) else []
 
 

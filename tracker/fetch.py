@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import urllib3
 from urllib3.exceptions import (
@@ -24,6 +24,7 @@ from urllib3.exceptions import (
     LocationParseError,
     NameResolutionError,
     NewConnectionError,
+    ProtocolError,
     ReadTimeoutError,
     SSLError,
 )
@@ -31,9 +32,15 @@ from urllib3.exceptions import (
 from tracker.charsets import is_html_type, not_html
 from tracker.errors import FetchError
 from tracker.netguard import AddressGuard
+from tracker.urls import MAX_URL_LENGTH
 
 CHUNK_BYTES = 64 * 1024
 MAX_REDIRECTS = 5
+# Validators longer than these are not sent back (nor stored: tracker.models); an HTTP date is 29.
+MAX_ETAG_CHARS = 512
+MAX_LAST_MODIFIED_CHARS = 128
+# In a Location, printable ASCII stays as the server wrote it (its %-escapes too); other bytes are escaped.
+LOCATION_SAFE = bytes(range(0x21, 0x7F)).decode()
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
@@ -108,6 +115,7 @@ class Fetcher:
         started = time.monotonic()
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
+            within_deadline(started, self.limits)
             response = self.open(current, validators)
             try:
                 location = response.headers.get("Location")
@@ -116,7 +124,7 @@ class Fetcher:
                     continue
                 return self.page(url, current, response, started)
             finally:
-                finish(response)
+                finish(response, until=started + self.limits.deadline)
         raise FetchError(
             f"the page redirects more than {MAX_REDIRECTS} times (a redirect loop?)",
             code="too_many_redirects",
@@ -127,6 +135,7 @@ class Fetcher:
         started = time.monotonic()
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
+            within_deadline(started, self.limits)
             response = self.open(current, Validators())
             try:
                 location = response.headers.get("Location")
@@ -142,7 +151,7 @@ class Fetcher:
                 limits = FetchLimits(max_bytes=max_bytes, deadline=self.limits.deadline)
                 return read_capped(response, limits, started).decode("utf-8", errors="replace")
             finally:
-                finish(response)
+                finish(response, until=started + self.limits.deadline)
         return None
 
     def open(self, url: str, validators: Validators) -> urllib3.BaseHTTPResponse:
@@ -192,8 +201,8 @@ class Fetcher:
             headers=tuple(response.headers.items()),
             body=body,
             content_type=content_type,
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
+            etag=header_at_most(response, "ETag", MAX_ETAG_CHARS),
+            last_modified=header_at_most(response, "Last-Modified", MAX_LAST_MODIFIED_CHARS),
             duration_ms=round((time.monotonic() - started) * 1000),
         )
 
@@ -201,8 +210,9 @@ class Fetcher:
 def read_capped(response: urllib3.BaseHTTPResponse, limits: FetchLimits, started: float) -> bytes:
     """Return the decoded body, stopping at max_bytes (counted after decompression) or the deadline.
 
-    read1 returns after one read of the socket, so a server that trickles bytes cannot
-    hold a check past its deadline.
+    read1 returns after one read of the socket (and decompresses at most CHUNK_BYTES), so a
+    server that trickles bytes cannot hold a check past its deadline, nor a bomb inflate past the
+    cap.
     """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
@@ -210,41 +220,74 @@ def read_capped(response: urllib3.BaseHTTPResponse, limits: FetchLimits, started
     chunks: list[bytes] = []
     size = 0
     try:
-        while chunk := response.read1(CHUNK_BYTES):
+        while chunk := response.read1(CHUNK_BYTES, decode_content=True):
             size += len(chunk)
             if size > limits.max_bytes:
                 raise too_large(limits.max_bytes)
-            if time.monotonic() - started > limits.deadline:
-                raise FetchError(
-                    f"the page took longer than {limits.deadline:g} s to download; later checks will try again",
-                    code="timeout",
-                )
+            within_deadline(started, limits)
             chunks.append(chunk)
     except HTTPError as exc:
         raise fetch_error_from(exc, response.geturl() or "") from exc
     return b"".join(chunks)
 
 
-def finish(response: urllib3.BaseHTTPResponse) -> None:
-    """Hand the connection back for reuse when the body was read or what is left is small; else close it."""
-    remaining = response.length_remaining
-    if response.closed:
-        pass
-    elif remaining is not None and remaining <= CHUNK_BYTES:
-        try:
-            response.drain_conn()
-        except HTTPError:
-            response.close()
-    else:
+def within_deadline(started: float, limits: FetchLimits) -> None:
+    """Raise FetchError(timeout) once a fetch started at `started` has outlived its deadline."""
+    if time.monotonic() - started > limits.deadline:
+        raise FetchError(
+            f"the page took longer than {limits.deadline:g} s to download; later checks will try again",
+            code="timeout",
+        )
+
+
+def finish(response: urllib3.BaseHTTPResponse, *, until: float) -> None:
+    """Hand the connection back for reuse when its body was read, or the small unread body of a
+    redirect or error page arrived by `until` (the fetch's deadline); else close it."""
+    if not response.closed and not drained(response, until):
         response.close()
     response.release_conn()
 
 
+def drained(response: urllib3.BaseHTTPResponse, until: float) -> bool:
+    """Read and drop a small unread body; False when it is large, was given up on part-read (too
+    large, too slow), is broken, or is still arriving at `until` (a server trickling a redirect's
+    body must not hold the fetch past its deadline)."""
+    remaining = response.length_remaining
+    if remaining is None or remaining > CHUNK_BYTES or response.tell():
+        return False
+    try:
+        while response.read1(CHUNK_BYTES, decode_content=False):
+            if time.monotonic() > until:
+                return False
+    except HTTPError:
+        return False
+    return True
+
+
+def header_at_most(response: urllib3.BaseHTTPResponse, name: str, longest: int) -> str | None:
+    value = response.headers.get(name)
+    return value if value is None or len(value) <= longest else None
+
+
 def next_hop(url: str, location: str) -> str:
-    """Return where a redirect leads; only http(s) targets are followed."""
-    target = urljoin(url, location.strip())
+    """Return where a redirect leads; only http(s) targets of at most MAX_URL_LENGTH are followed."""
+    # http.client hands header bytes over as Latin-1: escape them as the bytes they were, as browsers
+    # do, so a raw UTF-8 path (/café) leads where the server meant and not to a double-encoded one.
+    escaped = quote(location.strip().encode("latin-1", "replace"), safe=LOCATION_SAFE)
+    try:
+        target = urljoin(url, escaped)
+    except ValueError:  # "http://[::1": an unclosed IPv6 host
+        raise FetchError(
+            f"the page redirects to {escaped[:200]}, which is not a web address", code="bad_url"
+        ) from None
     if not target.startswith(("http://", "https://")):
         raise FetchError(f"the page redirects to {target[:200]}, which is not a web address", code="bad_url")
+    if len(target) > MAX_URL_LENGTH:
+        raise FetchError(
+            f"the page redirects to an address of {len(target)} characters, longer than the "
+            f"{MAX_URL_LENGTH} we store; the site is broken or hostile",
+            code="bad_url",
+        )
     return target
 
 
@@ -290,7 +333,7 @@ def retry_after_seconds(value: str | None, *, now: float | None = None) -> float
 
 def too_large(cap: int) -> FetchError:
     return FetchError(
-        f"the page is larger than the {cap // (1024 * 1024)} MB cap (TRACKER_MAX_BODY_BYTES)",
+        f"the page is larger than the {cap / (1024 * 1024):.3g} MB cap (TRACKER_MAX_BODY_BYTES)",
         code="too_large",
     )
 
@@ -310,4 +353,10 @@ def fetch_error_from(exc: HTTPError, url: str) -> FetchError:
         return FetchError("the site's TLS certificate or handshake failed", code="tls")
     if isinstance(exc, DecodeError):
         return FetchError("the page's compressed body is corrupt", code="bad_response")
+    if isinstance(exc, ProtocolError) and "got more than" in text:  # http.client's header limits
+        return FetchError(
+            f"the server sent more or longer headers than HTTP clients accept ({exc.args[-1]}); "
+            "the site is broken or hostile",
+            code="bad_response",
+        )
     return FetchError(f"the response could not be read: {exc}", code="bad_response")

@@ -41,7 +41,8 @@ HASH_FOLD = str.maketrans(
 
 def clean_text(text: str) -> str:
     """Return text in NFC with invisible characters removed and whitespace collapsed to single spaces."""
-    return WHITESPACE.sub(" ", unicodedata.normalize("NFC", text).translate(INVISIBLE)).strip()
+    # Removed before composing: "e\u200b\u0301" must become "é", as cleaning it again would make it.
+    return WHITESPACE.sub(" ", unicodedata.normalize("NFC", text.translate(INVISIBLE))).strip()
 
 
 def clean_paragraphs(paragraphs: Iterable[str]) -> tuple[str, ...]:

@@ -14,10 +14,8 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from tracker.errors import FetchError
-from tracker.fetch import FetchLimits, too_large
+from tracker.fetch import FetchLimits, read_capped
 from tracker.netguard import AddressGuard
-
-CHUNK_BYTES = 64 * 1024
 
 
 class GuardedAdapter(HTTPAdapter):
@@ -92,7 +90,9 @@ def fetch_resource(
             allow_redirects=False,
             timeout=(limits.connect_timeout, limits.read_timeout),
         ) as response:
-            content = read_body(response, limits, started)
+            # The urllib3 response underneath: iter_content's reads wait for a whole chunk, so a
+            # server trickling bytes would hold them past the deadline.
+            content = read_capped(response.raw, limits, started)
             kept = {
                 name: value
                 for name, value in response.headers.items()
@@ -101,23 +101,6 @@ def fetch_resource(
             return Resource(response.status_code, kept, content)
     except requests.RequestException as exc:
         raise request_error(exc, url) from exc
-
-
-def read_body(response: requests.Response, limits: FetchLimits, started: float) -> bytes:
-    """Return the decoded body of any type, within the size cap and the total deadline."""
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limits.max_bytes:
-        raise too_large(limits.max_bytes)
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(CHUNK_BYTES):
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise too_large(limits.max_bytes)
-        if time.monotonic() - started > limits.deadline:
-            raise FetchError(f"the response took longer than {limits.deadline:g} s", code="timeout")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def request_error(exc: requests.RequestException, url: str) -> FetchError:

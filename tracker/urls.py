@@ -42,8 +42,10 @@ TRACKING_PARAMETERS = frozenset(
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
-CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+# Lone surrogates: invalid UTF-8 that reached us as text (JSON "\udcff"); no URL can carry them.
+NEVER_IN_URLS = re.compile(r"[\x00-\x20\x7f\ud800-\udfff]")
 PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+HOST_NAME = re.compile(r"[a-z0-9._-]+")
 
 
 def submitted_url(raw: str, *, allow_private: bool) -> str:
@@ -75,7 +77,7 @@ def normalize_url(raw: str) -> str:
     removed and the rest sorted, so the same article reached by two links is one URL.
     """
     text = raw.strip() if isinstance(raw, str) else ""
-    if not text or len(text) > MAX_URL_LENGTH or CONTROL_OR_SPACE.search(text):
+    if not text or len(text) > MAX_URL_LENGTH or NEVER_IN_URLS.search(text):
         raise bad_url(raw, "give a full address such as https://example.com/news/story")
     try:
         parts = urlsplit(text)
@@ -105,9 +107,13 @@ def normalize_host(host: str, raw: str) -> str:
         # to the address it hides: refuse it here rather than classify one spelling and fetch another.
         raise bad_url(raw, "the host name must not be percent-encoded")
     try:
-        return host.encode("idna").decode("ascii")
+        host = host.encode("idna").decode("ascii").rstrip(".")
     except UnicodeError:
         raise bad_url(raw, "the host name is not a valid domain name") from None
+    # IDNA maps look-alikes to ASCII ("［" to "[", "．" to "."): what comes out must still be a name.
+    if not HOST_NAME.fullmatch(host):
+        raise bad_url(raw, "the host name is not a valid domain name")
+    return host
 
 
 def clean_query(query: str) -> str:
