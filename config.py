@@ -57,15 +57,20 @@ class Settings:
     chromium: str = "/usr/bin/chromium"  # for sites whose rules say "render with a browser"
     # Web
     public_read: bool = True
+    https: bool = False  # served over HTTPS: Secure cookies and HSTS
     signup: str = "invite"  # open: anyone may sign up; invite: with an admin's invite code; closed
     ratelimit: bool = True  # limit writes and check-now per token and per address
     write_limit: str = "120 per minute"  # API writes and form posts, per token (or address)
     check_limit: str = "10 per minute"  # check-now, per token (or address)
     redis_url: str = ""  # keep rate-limit counters in Redis (shared by every process); empty: in memory
+    # Observability
+    log_format: str = "text"  # text | json (one JSON object a line)
+    metrics: bool = True  # serve /metrics (Prometheus), unauthenticated like /healthz
+    metrics_port: int = 0  # `tracker worker` serves its metrics on this port; 0: off
 
 
 DEFAULTS: dict[str, Any] = {field.name: field.default for field in fields(Settings)}
-CHOICES = {"signup": ("open", "invite", "closed")}
+CHOICES = {"signup": ("open", "invite", "closed"), "log_format": ("text", "json")}
 TRUE_WORDS = frozenset({"1", "true", "on", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "off", "no"})
 

@@ -94,6 +94,12 @@ RULES = (
     + [(module, "feedparser") for module in ALL_MODULES if module != "tracker/feeds.py"]
     + [(module, "feedgen") for module in ALL_MODULES if module != "tracker/atom.py"]
     + [
+        (module, "prometheus_client")
+        for module in ALL_MODULES
+        if module not in ("tracker/metrics.py", "tracker/web/prometheus.py")
+    ]
+    + [(module, "pythonjsonlogger") for module in ALL_MODULES if module != "tracker/logs.py"]
+    + [
         (module, "sqlalchemy")
         for module in (
             "tracker/fetch.py",

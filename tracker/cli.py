@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, TextIO
 
 import click
@@ -15,6 +14,8 @@ from sqlalchemy.orm import Session
 from tracker import db, worker
 from tracker.errors import TrackerError
 from tracker.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
+from tracker.logs import configure_logging
+from tracker.metrics import serve_metrics
 from tracker.models import User
 from tracker.runtime import Runtime, make_deliverer, make_poller
 from tracker.services import accounts, articles, checks, copying, importing, queue, watchlists
@@ -278,10 +279,11 @@ def serve_command() -> None:
 
 def serve(app: Flask) -> None:
     """Serve app on TRACKER_HOST:TRACKER_PORT, with the scheduler unless TRACKER_SCHEDULER=off."""
-    configure_logging()
     run = app.extensions["tracker"]
     settings = run.settings
+    configure_logging(settings.log_format)
     ticker = worker.start_in_background(run) if settings.scheduler else None
+    app.extensions["tracker_scheduler"] = ticker  # /readyz asks it whether it still ticks
     click.echo(f"Serving on http://{settings.host}:{settings.port} (scheduler {'on' if ticker else 'off'})")
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="tracker")
@@ -290,16 +292,14 @@ def serve(app: Flask) -> None:
             ticker.stop()
 
 
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick at INFO
-
-
 @tracker_group.command("worker")
 def worker_command() -> None:
     """Run the scheduler (checks) without the web server, until SIGTERM or SIGINT."""
-    configure_logging()
-    worker.run_until_stopped(runtime())
+    run = runtime()
+    configure_logging(run.settings.log_format)
+    if run.settings.metrics_port:
+        serve_metrics(run.settings.host, run.settings.metrics_port)
+    worker.run_until_stopped(run)
 
 
 @db_group.command("upgrade")

@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -61,6 +62,8 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Return an engine; SQLite gets WAL, foreign keys and a busy timeout so threads can share it."""
     url = database_url(url)
+    # Error messages (which end in logs) leave out the statement's values: webhook secrets, feed keys.
+    kwargs = {"hide_parameters": True, **kwargs}
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     path = make_url(url).database
@@ -69,6 +72,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
     event.listen(engine, "connect", sqlite_pragmas)
     return engine
+
+
+def outage_code(error: DBAPIError) -> str:
+    """Return `storage_full` when the database has no room left (SQLite's SQLITE_FULL, PostgreSQL's
+    disk_full), else `database_unavailable`: the code logs and error answers give a database failure."""
+    orig = error.orig
+    if getattr(orig, "sqlite_errorname", None) == "SQLITE_FULL" or getattr(orig, "sqlstate", None) == "53100":
+        return "storage_full"
+    return "database_unavailable"
 
 
 def sqlite_pragmas(connection: Any, _record: Any) -> None:

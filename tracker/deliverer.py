@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 
+from tracker.metrics import DeliverySeen, count_delivery
 from tracker.models import Delivery
 from tracker.netguard import AddressGuard
 from tracker.services.alerts import (
@@ -179,6 +180,8 @@ class Deliverer:
         with self.sessions.begin() as session:
             record_attempts(session, results, worker=self.settings.worker, now=self.clock())
         report.update("succeeded" if attempt.succeeded else "failed" for _job, attempt in results)
+        for job, attempt in results:
+            count_delivery(delivery_seen(job, attempt))
 
     def renew(self, delivery_ids: list[int]) -> None:
         with self.sessions.begin() as session:
@@ -201,3 +204,16 @@ class Deliverer:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def delivery_seen(job: DeliveryJob, attempt: Attempt) -> DeliverySeen:
+    """Return what the metrics and the log say about an attempt: never its URL, body or secret."""
+    return DeliverySeen(
+        delivery_id=job.delivery_id,
+        endpoint_id=job.webhook_id,
+        kind=job.kind,
+        event=job.event_type,
+        result="succeeded" if attempt.succeeded else "failed",
+        http_status=attempt.status,
+        duration_ms=attempt.latency_ms,
+    )

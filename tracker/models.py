@@ -322,3 +322,16 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_latency_ms: Mapped[int | None]
     last_response: Mapped[str | None] = mapped_column(Text)  # the first 1 KB of the answer
+
+
+class WorkerHeartbeat(Base):
+    """A process running the scheduler (`tracker worker`, or the run command), as of its last tick."""
+
+    __tablename__ = "worker_heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)  # host:pid, as in leases' claimed_by
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_tick_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -29,10 +29,12 @@ from datetime import datetime, timedelta
 from threading import Event
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
+from tracker.metrics import count_check
 from tracker.models import Article
 from tracker.pacing import HostPacer
-from tracker.services.checks import Checking, record_checks
+from tracker.services.checks import Checking, check_seen, record_checks
 from tracker.services.observing import (
     CheckTarget,
     Observation,
@@ -275,13 +277,19 @@ class Poller:
             return
         try:
             with self.checking.sessions.begin() as session:
-                report.outcomes.update(record_checks(session, results, policy=self.checking.policy))
+                outcomes = record_checks(session, results, policy=self.checking.policy)
+            counted(results, outcomes, report)
+        except OperationalError:
+            # The database is away or full: row by row would fail the same way. The pass ends, the
+            # worker backs off, and the leases let these articles be checked again.
+            raise
         except Exception:  # a bad row must not lose the batch: retry each on its own
             logger.exception("storing a batch of %d checks failed; storing them one by one", len(results))
             for result in results:
                 try:
                     with self.checking.sessions.begin() as session:
-                        report.outcomes.update(record_checks(session, [result], policy=self.checking.policy))
+                        outcomes = record_checks(session, [result], policy=self.checking.policy)
+                    counted([result], outcomes, report)
                 except Exception:
                     logger.exception("storing the check of article %s failed", result[0].article_id)
                     report.outcomes["crashed"] += 1
@@ -299,6 +307,13 @@ class Poller:
                 .values(claimed_by=None, lease_until=None)
                 .execution_options(synchronize_session=False)
             )
+
+
+def counted(results: list[tuple[CheckTarget, Observation]], outcomes: list[str], report: PollReport) -> None:
+    """Count and log checks once their transaction committed (a batch rolled back is stored again)."""
+    report.outcomes.update(outcomes)
+    for (target, observation), outcome in zip(results, outcomes, strict=True):
+        count_check(check_seen(target, observation, outcome))
 
 
 def default_read_processes() -> int:

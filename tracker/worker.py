@@ -1,6 +1,7 @@
 """The scheduler: APScheduler ticks that run a polling pass, send due alerts and poll due feeds, and a
 daily prune.
-It holds no state that must survive a restart.
+It holds no state that must survive a restart, waits out a database that is away or full (each job
+backs off) and keeps its pace when the wall clock jumps.
 
 Started only by entry points: the run command (in the web process, `start_in_background`) and
 `flask --app app tracker worker` (`run_until_stopped`); never by create_app or `flask run`.
@@ -9,18 +10,78 @@ Started only by entry points: the run command (in the web process, `start_in_bac
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.exc import OperationalError
 
+from tracker.db import outage_code
 from tracker.poller import default_read_processes
-from tracker.runtime import Runtime, make_deliverer, make_feed_poller, make_poller
+from tracker.runtime import Runtime, make_deliverer, make_feed_poller, make_poller, worker_name
+from tracker.services.heartbeats import Beat, forget_worker, record_heartbeat
 from tracker.services.queue import prune_checks
 
 logger = logging.getLogger(__name__)
+CLOCK_SLACK = 1.0  # seconds the wall clock may move against the monotonic one before it counts as a jump
+LONGEST_PAUSE = 60.0  # seconds: the most a worker waits before trying an unavailable database again
+
+
+class SteadyScheduler(BackgroundScheduler):
+    """A BackgroundScheduler whose ticks keep their pace when the wall clock jumps.
+
+    APScheduler plans by the wall clock but sleeps by the monotonic one: set the clock back an hour
+    and every job would wait an hour. Each round, a jump since the last round moves every job's
+    next run by as much, so it still comes after the same real delay.
+    """
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)
+        self.offset = wall_offset()
+
+    def _process_jobs(self) -> float | None:
+        offset = wall_offset()
+        jump, self.offset = offset - self.offset, offset
+        if abs(jump) > CLOCK_SLACK:
+            logger.warning("the wall clock jumped by %+.0f s; the scheduler keeps its pace", jump)
+            for job in self.get_jobs():
+                if job.next_run_time is not None:
+                    job.modify(next_run_time=job.next_run_time + timedelta(seconds=jump))
+        return super()._process_jobs()
+
+
+def wall_offset() -> float:
+    return time.time() - time.monotonic()
+
+
+class Backoff:
+    """Skips a job's runs while the database fails it, for a pause that doubles from one tick to a
+    minute: a worker waits for its database instead of hammering it and filling the log. Each job
+    keeps its own pause: a full disk stops the checks' writes while the reads of the others go on."""
+
+    def __init__(self, first: float) -> None:
+        self.first = first
+        self.pauses: dict[str, float] = {}
+        self.until: dict[str, float] = {}  # monotonic, so a clock jump neither prolongs nor cuts a pause
+
+    def run(self, job: Callable[[], None], name: str) -> None:
+        if time.monotonic() < self.until.get(name, 0.0):
+            return
+        try:
+            job()
+        except OperationalError as exc:
+            pause = min(LONGEST_PAUSE, 2 * self.pauses.get(name, 0.0) or self.first)
+            self.pauses[name], self.until[name] = pause, time.monotonic() + pause
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            logger.error("%s: %s (%s); trying again in %.0f s", name, outage_code(exc), reason, pause)
+            return
+        if self.pauses.pop(name, None):
+            logger.info("%s: the database works again", name)
 
 
 class Ticker:
@@ -34,12 +95,22 @@ class Ticker:
         self.poller = make_poller(runtime, read_processes=processes)
         self.deliverer = make_deliverer(runtime)
         self.feeds = make_feed_poller(runtime)
-        self.scheduler = BackgroundScheduler(timezone=UTC)
+        self.scheduler = SteadyScheduler(timezone=UTC)
+        self.backoff = Backoff(runtime.settings.tick_seconds)
+        self.beat = Beat(
+            name=worker_name(),
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            started_at=runtime.checking.clock(),
+        )
+        # /readyz: a scheduler silent for two ticks has stalled (counted from its start until the first).
+        self.last_tick = self.beat.started_at
         every = runtime.settings.tick_seconds
-        self.every(self.poll, seconds=every, name="poll")
-        self.every(self.deliver, seconds=every, name="deliver")
-        self.every(self.poll_feeds, seconds=every, name="feeds")
-        self.every(self.prune, seconds=24 * 3600, name="prune")
+        self.every(self.heartbeat, seconds=every, name="heartbeat")
+        self.every(self.guarded(self.poll), seconds=every, name="poll")
+        self.every(self.guarded(self.deliver), seconds=every, name="deliver")
+        self.every(self.guarded(self.poll_feeds), seconds=every, name="feeds")
+        self.every(self.guarded(self.prune), seconds=24 * 3600, name="prune")
 
     def every(self, job: Callable[[], None], *, seconds: int, name: str) -> None:
         self.scheduler.add_job(
@@ -51,6 +122,20 @@ class Ticker:
             coalesce=True,
             next_run_time=datetime.now(UTC),
         )
+
+    def guarded(self, job: Callable[[], None]) -> Callable[[], None]:
+        """Return job run under the backoff: a database outage pauses the jobs that need it."""
+        return lambda: self.backoff.run(job, job.__name__)
+
+    def heartbeat(self) -> None:
+        """Note the tick here (for /readyz, even while the database is away) and in the database
+        (for the status page)."""
+        self.last_tick = self.runtime.checking.clock()
+        self.backoff.run(self.write_heartbeat, "heartbeat")
+
+    def write_heartbeat(self) -> None:
+        with self.runtime.sessions.begin() as session:
+            record_heartbeat(session, self.beat, now=self.last_tick)
 
     def poll(self) -> None:
         report = self.poller.poll()
@@ -87,6 +172,11 @@ class Ticker:
         self.scheduler.shutdown(wait=True)
         self.poller.close()
         self.deliverer.close()
+        try:
+            with self.runtime.sessions.begin() as session:
+                forget_worker(session, self.beat.name)
+        except Exception:  # the database may be away: the status page then shows this worker silent
+            logger.warning("could not remove the heartbeat", exc_info=True)
 
 
 def start_in_background(runtime: Runtime, *, separate: bool = False) -> Ticker:

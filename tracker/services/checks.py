@@ -19,6 +19,7 @@ from tracker.extract import ExtractedArticle
 from tracker.fetch import Fetch, Page
 from tracker.intervals import IntervalPolicy
 from tracker.labels import summary_line
+from tracker.metrics import CheckSeen, count_check
 from tracker.models import Article, Check, Site, Version
 from tracker.normalize import content_hash, word_count
 from tracker.robots import Robots
@@ -64,7 +65,30 @@ def check_claimed(checking: Checking, target: CheckTarget) -> Check:
         target, fetch=checking.fetch, render=checking.render, robots=checking.robots, now=checking.clock()
     )
     with checking.sessions.begin() as session:
-        return record_check(session, target, observation, policy=checking.policy)
+        check = record_check(session, target, observation, policy=checking.policy)
+    count_check(check_seen(target, observation, check.outcome))
+    return check
+
+
+def check_seen(target: CheckTarget, observation: Observation, outcome: str) -> CheckSeen:
+    """Return what the metrics and the log say about a stored check."""
+    return CheckSeen(
+        article_id=target.article_id,
+        host=target.host,
+        outcome=outcome,
+        error_code=observation.error.code if observation.error else None,
+        http_status=http_status(observation),
+        duration_ms=observation.duration_ms,
+        fetch_ms=observation.duration_ms - (observation.read_ms or 0),
+        read_ms=observation.read_ms,
+    )
+
+
+def http_status(observation: Observation) -> int | None:
+    """Return the HTTP status the check got (an error's, or the page's); None without an answer."""
+    if observation.error:
+        return observation.error.http_status
+    return observation.page.status if observation.page else None
 
 
 def record_check(
@@ -88,9 +112,7 @@ def record_check(
         checked_at=observation.started_at,
         duration_ms=observation.duration_ms,
         outcome=outcome(observation, version),
-        http_status=observation.error.http_status
-        if observation.error
-        else (observation.page.status if observation.page else None),
+        http_status=http_status(observation),
         version_number=version.number if version else None,
         error_code=observation.error.code if observation.error else None,
         error_message=observation.error.message if observation.error else None,
@@ -397,19 +419,21 @@ def hold_host(session: Session, host: str, *, until: datetime) -> None:
 def record_checks(
     session: Session, results: list[tuple[CheckTarget, Observation]], *, policy: CheckPolicy
 ) -> list[str]:
-    """Record many checks in one transaction and return their outcomes.
+    """Record many checks in one transaction and return their outcomes, in the order of results.
 
     Checks that found nothing new (304, same text, errors) are written with a few bulk statements;
     the rest (a first or changed version, a baseline, a duplicate) take the full path, record_check.
     """
     quiet = [(target, observation) for target, observation in results if is_quiet(target, observation)]
     loud = [(target, observation) for target, observation in results if not is_quiet(target, observation)]
-    outcomes = [
-        record_check(session, target, observation, policy=policy).outcome for target, observation in loud
+    loud_outcomes = iter(
+        [record_check(session, target, observation, policy=policy).outcome for target, observation in loud]
+    )
+    quiet_outcomes = iter(record_quiet_checks(session, quiet, policy=policy) if quiet else [])
+    return [
+        next(quiet_outcomes) if is_quiet(target, observation) else next(loud_outcomes)
+        for target, observation in results
     ]
-    if quiet:
-        outcomes.extend(record_quiet_checks(session, quiet, policy=policy))
-    return outcomes
 
 
 def is_quiet(target: CheckTarget, observation: Observation) -> bool:
@@ -513,9 +537,7 @@ def check_row(target: CheckTarget, observation: Observation) -> dict[str, object
         "checked_at": observation.started_at,
         "duration_ms": observation.duration_ms,
         "outcome": outcome(observation, None),
-        "http_status": error.http_status
-        if error
-        else (observation.page.status if observation.page else None),
+        "http_status": http_status(observation),
         "version_number": None,
         "error_code": error.code if error else None,
         "error_message": error.message if error else None,

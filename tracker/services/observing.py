@@ -87,6 +87,7 @@ class Observation:
     baseline: ExtractedArticle | None = None  # the latest page read the current way
     encoding: str | None = None
     raw_html: bytes | None = None  # the body, compressed for storage, when it may become a version
+    read_ms: int | None = None  # of duration_ms, the time spent decoding and extracting (None: not read)
 
 
 def check_target(session: Session, article: Article) -> CheckTarget:
@@ -241,12 +242,14 @@ def read_step(target: CheckTarget, fetched: Fetched, *, extract: Extract = extra
         text, encoding = decode_html(page.body, page.content_type)
         article = article_on(page, text, target, extract)
     except CheckError as error:
+        read_ms = elapsed_ms(started)
         return Observation(
-            fetched.started_at, fetched.duration_ms + elapsed_ms(started), error=error, baseline=baseline
+            fetched.started_at, fetched.duration_ms + read_ms, error=error, baseline=baseline, read_ms=read_ms
         )
+    read_ms = elapsed_ms(started)
     return Observation(
         fetched.started_at,
-        fetched.duration_ms + elapsed_ms(started),
+        fetched.duration_ms + read_ms,
         page=replace(page, body=b""),  # kept compressed in raw_html: a third of the size to pass around
         body_hash=fetched.body_hash,
         article=article,
@@ -254,6 +257,7 @@ def read_step(target: CheckTarget, fetched: Fetched, *, extract: Extract = extra
         baseline=baseline,
         encoding=encoding,
         raw_html=zlib.compress(page.body, 6),
+        read_ms=read_ms,
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 from flask_wtf.csrf import CSRFProtect
 
 from tracker.web import (
     account_pages,
     accounts_api,
+    admin_status,
     alerts_api,
     alerts_pages,
     api,
@@ -22,7 +23,9 @@ from tracker.web import (
     openapi,
     pages,
     params,
+    prometheus,
     reading,
+    redact,
     rules_api,
     rules_pages,
     templating,
@@ -41,11 +44,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+HSTS = "max-age=31536000"  # a year; only sent when TRACKER_HTTPS says the service is reached over HTTPS
 
 
 def init_app(app: Flask) -> None:
     """Register blueprints, sign-in, CSRF protection, error handlers, templates and headers."""
-    app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True, WTF_CSRF_TIME_LIMIT=None)
+    https = app.extensions["tracker"].settings.https
+    app.config.update(
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=https,  # over plain HTTP a Secure cookie would never come back
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=https,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
     app.url_value_preprocessor(params.ids_in_range)
     app.before_request(params.refuse_nul)
     csrf = CSRFProtect(app)
@@ -54,6 +67,7 @@ def init_app(app: Flask) -> None:
             blueprint
         )  # the API authenticates with bearer tokens, which a browser never sends by itself
     auth.init_app(app)
+    redact.init_app()
     for blueprint in (
         auth.bp,
         account_pages.bp,
@@ -71,6 +85,8 @@ def init_app(app: Flask) -> None:
         accounts_api.bp,
         openapi.bp,
         health.bp,
+        prometheus.bp,
+        admin_status.bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
@@ -86,4 +102,6 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.extensions["tracker"].settings.https:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response

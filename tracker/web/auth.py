@@ -15,7 +15,7 @@ from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm, LoginForm, SetupForm, SignupForm
 
 bp = Blueprint("auth", __name__)
-OPEN_ENDPOINTS = frozenset({"auth.setup", "static", "health.healthz", "health.readyz"})
+OPEN_ENDPOINTS = frozenset({"auth.setup", "static", "health.healthz", "health.readyz", "prometheus.metrics"})
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ def bearer_account() -> Account | None:
         raise AuthRequired(
             "the token is unknown or revoked; create one with `tracker create-token`", code="bad_token"
         )
-    session.commit()  # keeps last_used_at
+    if session.dirty:
+        session.commit()  # keeps last_used_at
     return Account.of(user)
 
 

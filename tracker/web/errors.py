@@ -6,12 +6,18 @@ import logging
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from tracker.db import outage_code
 from tracker.errors import AuthRequired, Conflict, Forbidden, InvalidInput, NotFound, TrackerError
 
 logger = logging.getLogger(__name__)
+UNAVAILABLE_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>503 unavailable</title></head>'
+    "<body><h1>503</h1><p>{message}</p></body></html>"
+)
 STATUS: dict[type[TrackerError], int] = {
     InvalidInput: 400,
     AuthRequired: 401,
@@ -25,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(TrackerError, tracker_error)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OperationalError, database_error)
     app.register_error_handler(Exception, unexpected_error)
 
 
@@ -48,6 +55,18 @@ def http_error(error: HTTPException) -> tuple[Response | str, int]:
     status = error.code or 500
     code = (error.name or "error").lower().replace(" ", "_")
     return answer(status, code, error.description or error.name)
+
+
+def database_error(error: OperationalError) -> tuple[Response | str, int, dict[str, str]]:
+    """503 while the database is away or full: a plain page, since the site's layout asks the
+    database who is signed in; the detail (host, driver message) goes to the log only."""
+    code = outage_code(error)
+    logger.error("%s on %s %s: %s", code, request.method, request.path, error.orig)
+    message = "the database is unavailable; try again in a moment"
+    retry = {"Retry-After": "5"}
+    if wants_json():
+        return jsonify(error={"code": code, "message": message}), 503, retry
+    return UNAVAILABLE_PAGE.format(message=message), 503, retry
 
 
 def unexpected_error(error: Exception) -> tuple[Response | str, int]:

@@ -33,6 +33,8 @@ def init_app(app: Flask, settings: Settings) -> None:
         headers_enabled=True,
         strategy="moving-window",
     )
+    # Wrapped views hold the limiter only weakly, and a disabled one registers nowhere: keep it alive.
+    app.extensions["tracker_limiter"] = limiter
     for endpoint in CHECK_ENDPOINTS:
         wrap(app, endpoint, limiter.limit(settings.check_limit))
     wrap(app, "auth.login", limiter.limit(LOGIN_LIMIT, key_func=get_remote_address, methods=["POST"]))
