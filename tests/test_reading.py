@@ -14,6 +14,7 @@ from tracker import create_app
 from tracker.runtime import Runtime
 from tracker.services import articles
 from tracker.services.checks import check_article
+from tracker.web import pages
 
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
@@ -127,6 +128,25 @@ def test_article_page_groups_a_headline_test(client, runtime, site):
     article_id = seed(runtime, site, pages)
     page = " ".join(client.get(f"/articles/{article_id}").get_data(as_text=True).split())
     assert "Headline test: 5 flips between 2 headlines, versions 2–6" in page
+
+
+def test_a_long_timeline_comes_in_pages(client, runtime, site, monkeypatch):
+    monkeypatch.setattr(pages, "TIMELINE_PAGE", 2)
+    article_id = seed(runtime, site, [article_page("T", story(n)) for n in range(2, 7)])
+
+    def shown(query: str = "") -> tuple[list[str], list[str]]:
+        page = client.get(f"/articles/{article_id}{query}").get_data(as_text=True)
+        versions = [
+            line.split(">Version ")[1].split("<")[0] for line in page.splitlines() if ">Version " in line
+        ]
+        return versions, [text for text in ("Newest versions", "Older versions") if text in page]
+
+    assert shown() == (["5", "4"], ["Older versions"])
+    assert f'href="/articles/{article_id}?before=4"' in client.get(f"/articles/{article_id}").get_data(
+        as_text=True
+    )
+    assert shown("?before=4") == (["3", "2"], ["Newest versions", "Older versions"])
+    assert shown("?before=2") == (["1"], ["Newest versions"])
 
 
 def test_recent_changes_filter_by_label_site_and_date(client, runtime, site):

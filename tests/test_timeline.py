@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tracker.timeline import HeadlineTest, VersionEntry, largest_change, timeline
+from tracker.timeline import HeadlineTest, Note, VersionEntry, largest_change, notes_between, timeline
 
 T0 = datetime(2026, 3, 5, tzinfo=UTC)
 
@@ -42,3 +42,14 @@ def test_a_headline_change_that_is_never_flipped_back_stays_a_version():
 def test_largest_change_scales_bars_and_is_never_zero():
     assert largest_change([entry(1), entry(2, words=7)]) == 7
     assert largest_change([entry(1)]) == 1
+
+
+def test_a_timeline_page_keeps_the_notes_between_its_versions():
+    notes = [Note(T0 + timedelta(hours=hours), f"note {hours}") for hours in (1, 3, 5)]
+    assert [note.text for note in notes_between(notes, since=T0 + timedelta(hours=2), until=None)] == [
+        "note 3",
+        "note 5",
+    ]
+    assert [note.text for note in notes_between(notes, since=None, until=T0 + timedelta(hours=3))] == [
+        "note 1"
+    ]

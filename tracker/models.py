@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db import Base, UTCDateTime
@@ -53,7 +53,11 @@ class Article(Base):
     """One tracked URL, polled once however many users follow it. Also the queue of due checks."""
 
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_due", "status", "next_check_at"),)
+    __table_args__ = (
+        Index("ix_articles_due", "status", "next_check_at"),
+        # the order of the article lists (tracker.services.articles.list_articles)
+        Index("ix_articles_recent", text("coalesce(last_changed_at, created_at) DESC"), text("id DESC")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)  # normalised

@@ -79,6 +79,14 @@ def timeline(
     return sorted([*grouped, *notes], key=moment, reverse=True)
 
 
+def notes_between(notes: Sequence[Note], *, since: datetime | None, until: datetime | None) -> list[Note]:
+    """Return the notes from `since` (None: the beginning) to before `until` (None: now), for a
+    page of the timeline."""
+    return [
+        note for note in notes if (since is None or note.at >= since) and (until is None or note.at < until)
+    ]
+
+
 def moment(item: VersionEntry | HeadlineTest | Note) -> datetime:
     if isinstance(item, Note):
         return item.at

@@ -6,7 +6,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, exists, select
+from sqlalchemy import Row, String, cast, exists, select
 from sqlalchemy.orm import Session, undefer
 
 from tracker.diff import EMPTY, ArticleText, TextDiff, diff_articles
@@ -120,9 +120,12 @@ def version_facts(session: Session, old: Version | None, new: Version) -> Versio
     )
 
 
-def version_entries(session: Session, article_id: int) -> list[VersionEntry]:
-    """Return the timeline facts of every version, oldest first, without loading any text."""
-    rows = session.execute(
+def version_entries(
+    session: Session, article_id: int, *, after: int = 0, upto: int | None = None
+) -> list[VersionEntry]:
+    """Return the timeline facts of the versions numbered above `after` up to `upto` (all when
+    None), oldest first, without loading any text."""
+    statement = (
         select(
             Version.number,
             Version.observed_at,
@@ -133,9 +136,12 @@ def version_entries(session: Session, article_id: int) -> list[VersionEntry]:
             Version.matches_number,
             Version.baseline,
         )
-        .where(Version.article_id == article_id)
+        .where(Version.article_id == article_id, Version.number > after)
         .order_by(Version.number)
     )
+    if upto is not None:
+        statement = statement.where(Version.number <= upto)
+    rows = session.execute(statement)
     return [
         VersionEntry(
             number=row.number,
@@ -150,6 +156,18 @@ def version_entries(session: Session, article_id: int) -> list[VersionEntry]:
         )
         for row in rows
     ]
+
+
+def version_dates(session: Session, article_id: int) -> list[Row[tuple[int, datetime]]]:
+    """Return the number and date of every version, oldest first: all that a version picker shows
+    (a thousand full timeline entries cost tens of milliseconds to load, these a few)."""
+    return list(
+        session.execute(
+            select(Version.number, Version.observed_at)
+            .where(Version.article_id == article_id)
+            .order_by(Version.number)
+        )
+    )
 
 
 def version_at(session: Session, article: Article, moment: datetime) -> tuple[Version, datetime | None]:

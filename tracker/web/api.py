@@ -69,9 +69,8 @@ def list_articles() -> Response:
         limit=limit_arg(),
         cursor=request.args.get("cursor"),
     )
-    followed = watchlists.subscriptions(session, account.id, (a.id for a in page.items)) if account else {}
     return jsonify(
-        items=[followed_article_payload(article, followed.get(article.id)) for article in page.items],
+        items=[followed_article_payload(article, page.followed.get(article.id)) for article in page.items],
         next=page.next_cursor,
     )
 

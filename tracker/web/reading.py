@@ -85,7 +85,7 @@ def diff(article_id: int) -> WerkzeugResponse | str:
         view=view,
         items=fold_unchanged(result.diff.blocks, CONTEXT),
         summary=summary_line(result.diff.summary, result.labels),
-        versions=history.version_entries(session, article_id),
+        versions=history.version_dates(session, article_id),
     )
     response = make_response(page)
     response.set_cookie(VIEW_COOKIE, view, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
