@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.factories import auth, make_token, post_form, set_up_admin, sign_in, token_in
 from tracker import create_app
+from tracker.models import ApiToken
+from tracker.services import accounts
 
 
 @pytest.fixture
@@ -99,6 +103,21 @@ def test_tokens_are_created_listed_and_revoked_by_their_owner_only(client: Flask
     assert client.get("/api/v1/tokens", headers=auth(bob)).get_json()["items"][0]["name"] == "test"
     assert client.delete(f"/api/v1/tokens/{token_id}", headers=auth(alice)).status_code == 204
     assert client.get("/api/v1/articles", headers=auth(token)).status_code == 401
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(runtime):
+    token = make_token(runtime)
+    start = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+
+    def used_at(moment: datetime) -> datetime | None:
+        with runtime.sessions.begin() as session:
+            assert accounts.user_for_token(session, token, now=moment) is not None
+        with runtime.sessions() as session:
+            return session.scalar(select(ApiToken.last_used_at))
+
+    assert used_at(start) == start
+    assert used_at(start + timedelta(seconds=59)) == start  # a read stays a read
+    assert used_at(start + timedelta(seconds=60)) == start + timedelta(seconds=60)
 
 
 def test_the_tokens_page_shows_a_new_token_once_and_revokes(client: FlaskClient):

@@ -194,6 +194,20 @@ def test_only_followers_may_check_or_change_an_article(client: FlaskClient, runt
     )
 
 
+def test_only_an_admin_or_the_sole_follower_may_pause_a_shared_article(client: FlaskClient, runtime: Runtime):
+    admin, bob, carol = (make_token(runtime, name) for name in ("admin", "bob", "carol"))
+    article = add_article(client, bob, "https://example.com/shared")
+    add_article(client, carol, "https://example.com/shared")
+    url = f"/api/v1/articles/{article['id']}"
+    refused = client.patch(url, json={"status": "paused"}, headers=auth(bob))
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "shared_article"
+    assert client.get(url, headers=auth(bob)).get_json()["status"] == "active"
+    assert client.patch(url, json={"status": "paused"}, headers=auth(admin)).get_json()["status"] == "paused"
+    assert client.delete(url, headers=auth(carol)).status_code == 204
+    resumed = client.patch(url, json={"status": "active"}, headers=auth(bob))  # bob alone follows it now
+    assert resumed.status_code == 200 and resumed.get_json()["status"] == "active"
+
+
 def test_versions_version_and_raw_evidence(client: FlaskClient, token: str, site: PageServer):
     html = article_page("Budget approved", story())
     article = add_article(client, token, site.serve("/a", html))

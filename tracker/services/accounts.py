@@ -6,7 +6,7 @@ import functools
 import hashlib
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -19,6 +19,9 @@ from tracker.models import ApiToken, Invite, User
 USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,80}")
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "trk_"
+# A token's last use is kept to the minute: a write on every request would make each API read a
+# write transaction, all of one client's requests queueing on its token's row.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 SIGNUP_MODES = ("open", "invite", "closed")
 hasher = PasswordHasher()
 
@@ -124,7 +127,8 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if row is None:
         return None
-    row.last_used_at = now
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_PRECISION:
+        row.last_used_at = now
     return session.get(User, row.user_id)
 
 

@@ -33,6 +33,20 @@ def ensure_manager(account: Account | None, article_id: int) -> Account:
     return account
 
 
+def ensure_steward(account: Account | None, article_id: int) -> Account:
+    """Return the account if it may change the article for everyone: an admin, or its only follower.
+
+    Pausing or slowing an article changes what every follower gets, so one follower of several
+    may not do it alone."""
+    account = ensure_manager(account, article_id)
+    if not account.is_admin and articles.follower_count(get_session(), article_id) > 1:
+        raise Forbidden(
+            "other users follow this article too; only an admin may pause it or change its interval",
+            code="shared_article",
+        )
+    return account
+
+
 def ensure_admin(account: Account | None) -> Account:
     """Return the account if it is an admin's; raise otherwise."""
     account = signed_in(account)

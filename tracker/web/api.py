@@ -83,7 +83,7 @@ def get_article(article_id: int) -> Response:
 
 @bp.patch("/articles/<int:article_id>")
 def update_article(article_id: int) -> Response:
-    require_manager(article_id)
+    access.ensure_steward(current_account(), article_id)
     session = get_session()
     article = articles.update_article(
         session, articles.get_article(session, article_id), json_body(), now=now()

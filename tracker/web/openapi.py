@@ -192,7 +192,8 @@ def article_paths() -> dict[str, dict[str, Any]]:
                 params=(ARTICLE_ID,),
                 body=json_body(ref("ArticleChanges")),
                 errors=(403, 404),
-                description="Followers of the article and admins only.",
+                description="Admins, or the article's only follower: it changes the article for "
+                "everyone who follows it (403 `shared_article` otherwise).",
             ),
             "delete": operation(
                 "unfollowArticle",
