@@ -105,8 +105,11 @@ def test_tokens_are_created_listed_and_revoked_by_their_owner_only(client: Flask
     assert client.get("/api/v1/articles", headers=auth(token)).status_code == 401
 
 
-def test_a_tokens_last_use_is_written_at_most_once_a_minute(runtime):
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(client: FlaskClient, runtime):
     token = make_token(runtime)
+    assert client.get("/api/v1/articles", headers=auth(token)).status_code == 200
+    with runtime.sessions() as session:
+        assert session.scalar(select(ApiToken.last_used_at)) is not None  # an API read stores it
     start = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
     def used_at(moment: datetime) -> datetime | None:
