@@ -89,7 +89,11 @@ RULES = (
         for module in ALL_MODULES
         if module not in ("tracker/outbound.py", "tracker/webhooks.py")
     ]
-    + [(module, "urllib3") for module in ALL_MODULES if module != "tracker/fetch.py"]
+    + [
+        (module, "urllib3")
+        for module in ALL_MODULES
+        if module not in ("tracker/fetch.py", "tracker/headwatch.py")
+    ]
     + [(module, "playwright") for module in ALL_MODULES if module != "tracker/render.py"]
     + [(module, "feedparser") for module in ALL_MODULES if module != "tracker/feeds.py"]
     + [(module, "feedgen") for module in ALL_MODULES if module != "tracker/atom.py"]

@@ -145,11 +145,6 @@ def test_a_dripping_resource_of_a_rendered_page_is_stopped_by_the_total_deadline
     assert time.monotonic() - started < 1.6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: http.client reads the status line and headers with only the per-read timeout; "
-    "a server dripping 100 header lines of 64 KB within it holds a fetch for days",
-)
 def test_dripping_headers_are_stopped_by_the_total_deadline(site: PageServer):
     site.routes["/drip"] = raw(Dripping(head(HTML), 0.05))  # 45 bytes, one every 0.05 s
     error, seconds = failure(site.url("/drip"), replace(LIMITS, deadline=1))

@@ -31,6 +31,7 @@ from urllib3.exceptions import (
 
 from tracker.charsets import is_html_type, not_html
 from tracker.errors import FetchError
+from tracker.headwatch import POOL_CLASSES, head_deadline
 from tracker.netguard import AddressGuard
 from tracker.urls import MAX_URL_LENGTH
 
@@ -108,6 +109,7 @@ class Fetcher:
         # fetcher takes any type and leaves the judging to whoever reads the body.
         self.html_only = html_only
         self.pools = urllib3.PoolManager(num_pools=pools, maxsize=4, retries=False)
+        self.pools.pool_classes_by_scheme = POOL_CLASSES  # response heads keep the deadline too
         self.headers = {"User-Agent": user_agent, "Accept": accept, "Accept-Encoding": "gzip, deflate, br"}
 
     def __call__(self, url: str, validators: Validators = Validators()) -> Page:
@@ -116,7 +118,7 @@ class Fetcher:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             within_deadline(started, self.limits)
-            response = self.open(current, validators)
+            response = self.open(current, validators, started)
             try:
                 location = response.headers.get("Location")
                 if response.status in REDIRECTS and location:
@@ -136,7 +138,7 @@ class Fetcher:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             within_deadline(started, self.limits)
-            response = self.open(current, Validators())
+            response = self.open(current, Validators(), started)
             try:
                 location = response.headers.get("Location")
                 if response.status in REDIRECTS and location:
@@ -154,8 +156,9 @@ class Fetcher:
                 finish(response, until=started + self.limits.deadline)
         return None
 
-    def open(self, url: str, validators: Validators) -> urllib3.BaseHTTPResponse:
-        """Send the GET for one hop to the pinned address and return the unread response."""
+    def open(self, url: str, validators: Validators, started: float) -> urllib3.BaseHTTPResponse:
+        """Send the GET for one hop to the pinned address and return the unread response, its
+        status line and headers read by the deadline of the fetch started at `started`."""
         try:
             parts = urllib3.util.parse_url(url)
         except LocationParseError as exc:
@@ -169,19 +172,29 @@ class Fetcher:
         pool = self.pools.connection_from_host(str(address), port, parts.scheme, pool_kwargs=tls)
         headers = {**self.headers, "Host": parts.netloc or host, **conditional_headers(validators)}
         try:
-            return pool.urlopen(
-                "GET",
-                parts.request_uri,
-                headers=headers,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                decode_content=True,
-                assert_same_host=False,
-                timeout=urllib3.Timeout(connect=self.limits.connect_timeout, read=self.limits.read_timeout),
-            )
+            with head_deadline(started + self.limits.deadline):
+                response = pool.urlopen(
+                    "GET",
+                    parts.request_uri,
+                    headers=headers,
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    decode_content=True,
+                    assert_same_host=False,
+                    timeout=urllib3.Timeout(
+                        connect=self.limits.connect_timeout, read=self.limits.read_timeout
+                    ),
+                )
         except HTTPError as exc:
+            within_deadline(started, self.limits)  # the watchdog cut a head that came too slowly
             raise fetch_error_from(exc, url) from exc
+        try:
+            within_deadline(started, self.limits)  # a head cut short can also parse, incomplete
+        except FetchError:
+            response.close()
+            raise
+        return response
 
     def page(self, url: str, final_url: str, response: urllib3.BaseHTTPResponse, started: float) -> Page:
         """Return the Page for a final response, reading its body within the caps."""
