@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tracker.diff import EMPTY, ArticleText, Block, diff_articles, diff_paragraphs, word_changes
@@ -44,6 +44,8 @@ def test_blocks_rebuild_both_versions(old, new):
 
 @settings(max_examples=300)
 @given(PARAGRAPH, PARAGRAPH)
+@example("cat sat", "a cat sat")  # the first word stands without a space: it matches only a first word
+@example("a cat sat", "cat sat")
 def test_word_runs_reassemble_both_paragraphs(old, new):
     runs = word_changes(old, new)
     assert "".join(text for op, text in runs if op != "+") == old

@@ -239,29 +239,44 @@ def row_block(
 def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
     """Return the word-level diff of two paragraphs as ("=" | "-" | "+", text) runs.
 
-    Words are split on whitespace, as `git diff --word-diff` does, and each is encoded as one
+    Words are split on spaces, as `git diff --word-diff` does, and each is encoded as one
     character so that diff-match-patch compares whole words; a semantic cleanup weighed in
     characters then merges small islands of equality, so a rewritten phrase reads as one change.
     """
-    old_tokens, new_tokens = spaced_words(old), spaced_words(new)
-    symbols = {token: chr(0x10000 + n) for n, token in enumerate(dict.fromkeys(old_tokens + new_tokens))}
-    tokens = {symbol: token for token, symbol in symbols.items()}
-    diffs = fast_diff_match_patch.diff(
-        "".join(map(symbols.__getitem__, old_tokens)),
-        "".join(map(symbols.__getitem__, new_tokens)),
+    old_words, new_words = old.split(" "), new.split(" ")
+    old_keys, new_keys = first_apart(old_words), first_apart(new_words)
+    symbols = {key: chr(0x10000 + n) for n, key in enumerate(dict.fromkeys(old_keys + new_keys))}
+    counts = fast_diff_match_patch.diff(
+        "".join(map(symbols.__getitem__, old_keys)),
+        "".join(map(symbols.__getitem__, new_keys)),
         timelimit=0,
         checklines=False,
         cleanup="No",
-        counts_only=False,
+        counts_only=True,
     )
-    runs = [(op, "".join(map(tokens.__getitem__, encoded))) for op, encoded in diffs]
+    runs = []
+    in_old = in_new = 0  # words of each side consumed so far
+    for op, count in counts:
+        if op == "+":
+            runs.append((op, words_at(new_words, in_new, count)))
+            in_new += count
+        else:
+            runs.append((op, words_at(old_words, in_old, count)))
+            in_old += count
+            in_new += count if op == "=" else 0
     return tuple(spaces_outside_changes(merge_runs(cleanup_semantic(runs))))
 
 
-def spaced_words(text: str) -> list[str]:
-    """Return the words of text, each but the first with the space before it (they join back to text)."""
-    words = text.split(" ")
-    return [words[0], *(" " + word for word in words[1:])]
+def first_apart(words: list[str]) -> list[str | tuple[str]]:
+    """Return the words as diff keys, the first one apart: it has no space before it, so it only
+    matches the other side's first word and every equal run stands alike on both sides."""
+    return [(words[0],), *words[1:]]
+
+
+def words_at(words: list[str], start: int, count: int) -> str:
+    """Return count words from start as they stand in the text: each but the text's first with the
+    space before it, so that runs join back to the paragraph."""
+    return (" " if start else "") + " ".join(words[start : start + count])
 
 
 def cleanup_semantic(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
