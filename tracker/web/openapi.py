@@ -33,6 +33,10 @@ ERRORS = {
     409: ("Conflict", "the request clashes with what is stored"),
     413: ("TooLarge", "the body is over 2 MB"),
     429: ("TooManyRequests", "too many writes or checks from this token or address; see Retry-After"),
+    503: (
+        "Unavailable",
+        "the database is away or full (`database_unavailable`, `storage_full`); see Retry-After",
+    ),
 }
 DESCRIPTION = """\
 Watch article URLs, read every version of each article and what changed between any two, and
@@ -104,7 +108,8 @@ def operation(
 ) -> dict[str, Any]:
     """Return one operation: its success answer (JSON `ok`, other `ok_content`, or none for 204; a
     create that found the thing `existing` answers 200 alike; a `location` header), and its error
-    answers (401 always: a bad token is refused everywhere; 400 and 413 with a body)."""
+    answers (401 always: a bad token is refused everywhere; 503 always: any answer needs the
+    database; 400 and 413 with a body)."""
     success: dict[str, Any] = {"description": {200: "success", 201: "created", 204: "no content"}[status]}
     if ok is not None:
         success["content"] = json_body(ok)
@@ -112,7 +117,7 @@ def operation(
         success["content"] = ok_content
     if location:
         success["headers"] = {"Location": {"description": location, "schema": TEXT}}
-    codes = {401, *errors, *((400, 413) if body else ())}
+    codes = {401, 503, *errors, *((400, 413) if body else ())}
     return {
         "operationId": operation_id,
         "summary": summary,
@@ -629,7 +634,7 @@ def document() -> dict[str, Any]:
                     "content": json_body(ref("Error")),
                     **(
                         {"headers": {"Retry-After": {"description": "seconds to wait", "schema": TEXT}}}
-                        if code == 429
+                        if code in (429, 503)
                         else {}
                     ),
                 }
