@@ -24,7 +24,7 @@ from trafilatura.settings import Document
 from tracker import noise
 from tracker.errors import ExtractError
 from tracker.htmlblocks import Block, element_blocks, link_share, visible_text
-from tracker.normalize import clean_paragraphs, clean_text
+from tracker.normalize import at_most, clean_paragraphs, clean_text
 from tracker.pagemeta import PageMeta, page_meta
 from tracker.rules import DEFAULT_RULES, ExtractionRules
 from tracker.urls import MAX_URL_LENGTH
@@ -87,12 +87,6 @@ def extract_article(
         paragraphs=paragraphs,
         method=method,
     )
-
-
-def at_most(value: str | None, longest: int) -> str | None:
-    """Return value, or None when it is longer than a real date or address ever is: the page says
-    nothing usable, and the column that stores it would refuse it."""
-    return value if value is None or len(value) <= longest else None
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:

@@ -33,6 +33,7 @@ from tracker.charsets import is_html_type, not_html
 from tracker.errors import FetchError
 from tracker.headwatch import POOL_CLASSES, head_deadline
 from tracker.netguard import AddressGuard
+from tracker.normalize import at_most
 from tracker.urls import MAX_URL_LENGTH
 
 CHUNK_BYTES = 64 * 1024
@@ -214,8 +215,8 @@ class Fetcher:
             headers=tuple(response.headers.items()),
             body=body,
             content_type=content_type,
-            etag=header_at_most(response, "ETag", MAX_ETAG_CHARS),
-            last_modified=header_at_most(response, "Last-Modified", MAX_LAST_MODIFIED_CHARS),
+            etag=at_most(response.headers.get("ETag"), MAX_ETAG_CHARS),
+            last_modified=at_most(response.headers.get("Last-Modified"), MAX_LAST_MODIFIED_CHARS),
             duration_ms=round((time.monotonic() - started) * 1000),
         )
 
@@ -275,11 +276,6 @@ def drained(response: urllib3.BaseHTTPResponse, until: float) -> bool:
     except HTTPError:
         return False
     return True
-
-
-def header_at_most(response: urllib3.BaseHTTPResponse, name: str, longest: int) -> str | None:
-    value = response.headers.get(name)
-    return value if value is None or len(value) <= longest else None
 
 
 def next_hop(url: str, location: str) -> str:

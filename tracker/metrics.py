@@ -2,7 +2,7 @@
 for each check and each delivery attempt.
 
 The poller, check-now and the deliverer count after their results are stored; /metrics
-(tracker.web.health) and `tracker worker`'s own port expose. Under gunicorn, PROMETHEUS_MULTIPROC_DIR
+(tracker.web.prometheus) and `tracker worker`'s own port expose. Under gunicorn, PROMETHEUS_MULTIPROC_DIR
 makes every process write its counts to files that a scrape adds up (see the README).
 """
 

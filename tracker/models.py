@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tracker.db import Base, UTCDateTime
 
 URL_LENGTH = 2048
+ARTICLE_STATUSES = ("active", "failing", "paused", "gone")  # Article.status
+DELIVERY_STATUSES = ("pending", "succeeded", "failed")  # Delivery.status
 
 
 class User(Base):

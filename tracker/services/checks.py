@@ -424,16 +424,14 @@ def record_checks(
     Checks that found nothing new (304, same text, errors) are written with a few bulk statements;
     the rest (a first or changed version, a baseline, a duplicate) take the full path, record_check.
     """
-    quiet = [(target, observation) for target, observation in results if is_quiet(target, observation)]
-    loud = [(target, observation) for target, observation in results if not is_quiet(target, observation)]
+    quiet_flags = [is_quiet(target, observation) for target, observation in results]
+    quiet = [result for result, is_q in zip(results, quiet_flags, strict=True) if is_q]
+    loud = [result for result, is_q in zip(results, quiet_flags, strict=True) if not is_q]
     loud_outcomes = iter(
         [record_check(session, target, observation, policy=policy).outcome for target, observation in loud]
     )
     quiet_outcomes = iter(record_quiet_checks(session, quiet, policy=policy) if quiet else [])
-    return [
-        next(quiet_outcomes) if is_quiet(target, observation) else next(loud_outcomes)
-        for target, observation in results
-    ]
+    return [next(quiet_outcomes) if is_q else next(loud_outcomes) for is_q in quiet_flags]
 
 
 def is_quiet(target: CheckTarget, observation: Observation) -> bool:

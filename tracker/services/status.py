@@ -10,11 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Mapped, Session
 
 from tracker.metrics import QueueFigures
-from tracker.models import Article, Check, Delivery
+from tracker.models import ARTICLE_STATUSES, DELIVERY_STATUSES, Article, Check, Delivery
 from tracker.services.queue import CHECKED_STATUSES
-
-ARTICLE_STATUSES = ("active", "failing", "paused", "gone")
-DELIVERY_STATUSES = ("pending", "succeeded", "failed")
 
 
 @dataclass(frozen=True, slots=True)

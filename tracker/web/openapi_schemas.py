@@ -13,6 +13,7 @@ from typing import Any
 from tracker.diff import Summary
 from tracker.feeds import MAX_DAYS
 from tracker.labels import LABEL_WORDS
+from tracker.models import ARTICLE_STATUSES, DELIVERY_STATUSES
 from tracker.rules import MAX_ITEMS, MAX_LENGTH
 from tracker.services.alerts import EVENTS
 from tracker.services.articles import MAX_INTERVAL, MIN_INTERVAL, STATUSES_USERS_SET
@@ -71,7 +72,7 @@ LABEL: Schema = {"type": "string", "enum": list(LABEL_WORDS)}
 EVENT: Schema = {"type": "string", "enum": list(EVENTS)}
 TAG: Schema = {"type": "string", "minLength": 1, "maxLength": 40}
 LINK: Schema = described("a path on this server", TEXT)
-ARTICLE_STATUS: Schema = {"type": "string", "enum": ["active", "paused", "failing", "gone"]}
+ARTICLE_STATUS: Schema = {"type": "string", "enum": list(ARTICLE_STATUSES)}
 INTERVAL: Schema = described(
     "seconds between checks; null lets the default policy decide by the article's age",
     nullable({"type": "integer", "minimum": MIN_INTERVAL, "maximum": MAX_INTERVAL}),
@@ -208,7 +209,7 @@ DELIVERY = shape(
         "webhook_id_header": described("the webhook-id header, the same on every attempt", TEXT),
         "article_id": nullable(ID),
         "created_at": TIME,
-        "status": {"type": "string", "enum": ["pending", "succeeded", "failed"]},
+        "status": {"type": "string", "enum": list(DELIVERY_STATUSES)},
         "attempts": COUNT,
         "next_attempt_at": described("while pending", nullable(TIME)),
         "last_attempt_at": nullable(TIME),

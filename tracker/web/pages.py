@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.errors import TrackerError
+from tracker.models import ARTICLE_STATUSES
 from tracker.services import articles, checks, history, rules, watchlists
 from tracker.timeline import Note, largest_change, notes_between, timeline
 from tracker.web import access
@@ -36,7 +37,7 @@ def index() -> str:
         followed=listing.followed,
         tags=watchlists.tag_counts(session, user.id) if user else [],
         where=where,
-        statuses=("active", "paused", "failing", "gone"),
+        statuses=ARTICLE_STATUSES,
         form=AddArticleForm(),
     )
 

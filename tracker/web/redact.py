@@ -33,9 +33,8 @@ def scrub(value: object) -> object:
     return redacted(value) if isinstance(value, str) else value
 
 
-FILTER = (
-    RedactSecrets()
-)  # one instance, so building many apps adds it once (Logger.addFilter skips a known filter)
+# One instance, so building many apps adds it once (Logger.addFilter skips a known filter).
+FILTER = RedactSecrets()
 
 
 def init_app() -> None:
