@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -9,6 +11,7 @@ from tests.factories import add_article, article_page, auth, check_now, make_tok
 from tests.pageserver import PageServer
 from tracker import create_app
 from tracker.runtime import Runtime
+from tracker.services.payloads import iso
 
 ARTICLE_KEYS = {
     "following",  # the caller's own view: following, tags and note
@@ -145,6 +148,18 @@ def test_list_filters_by_query_and_changed_since(client: FlaskClient, token: str
     assert client.get("/api/v1/articles?changed_since=yesterday").status_code == 400
 
 
+def test_the_query_matches_wildcard_characters_as_themselves(client: FlaskClient, token: str):
+    for path in ("story_one", "storyXone", "50%-off", "500-off"):
+        add_article(client, token, f"https://example.com/{path}")
+
+    def found(query: str) -> list[str]:
+        answer = client.get("/api/v1/articles", query_string={"q": query}).get_json()
+        return [item["url"].rsplit("/", 1)[1] for item in answer["items"]]
+
+    assert found("story_one") == ["story_one"]
+    assert found("50%") == ["50%-off"]
+
+
 @pytest.mark.parametrize("limit", ["0", "501", "ten"])
 def test_bad_limits_are_400(client: FlaskClient, limit: str):
     assert client.get(f"/api/v1/articles?limit={limit}").status_code == 400
@@ -278,3 +293,12 @@ def test_delete_unsubscribes_and_an_unfollowed_article_is_paused(client: FlaskCl
 def test_a_body_that_is_not_json_is_400(client: FlaskClient, token: str):
     response = client.post("/api/v1/articles", data="url=x", headers=auth(token))
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_json"
+
+
+def test_times_are_written_in_utc_to_the_second_with_four_digit_years():
+    assert (
+        iso(datetime(2026, 3, 5, 12, 30, 15, 999_999, tzinfo=timezone(timedelta(hours=2))))
+        == "2026-03-05T10:30:15Z"
+    )
+    assert iso(datetime(5, 1, 1, tzinfo=UTC)) == "0005-01-01T00:00:00Z"
+    assert iso(None) is None

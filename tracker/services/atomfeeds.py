@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Article, Version
+from tracker.models import Version
 from tracker.services import history
-from tracker.services.articles import ArticleFilter, articles_query, get_article
+from tracker.services.articles import ArticleFilter, article_ids, get_article
 from tracker.services.history import VersionDiff
 
 
@@ -27,7 +27,7 @@ def article_changes(session: Session, article_id: int, *, limit: int) -> list[Ve
 
 def tag_changes(session: Session, user_id: int, tag: str, *, limit: int) -> list[VersionDiff]:
     """Return the changes of the articles the user follows with this tag (none for a tag they lack)."""
-    tagged = articles_query(user_id, ArticleFilter(tag=tag)).with_only_columns(Article.id)
+    tagged = article_ids(user_id, ArticleFilter(tag=tag))
     return changes_among(session, tagged, limit=limit)
 
 

@@ -5,6 +5,7 @@ Shared by the HTTP API and, with absolute links (`base`), by webhooks and feeds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,11 @@ from tracker.models import (
     FeedFollow,
     FeedSource,
     Invite,
-    Subscription,
     Version,
     Webhook,
 )
 from tracker.rules import ExtractionRules
+from tracker.services.articles import ListedArticle
 from tracker.services.history import ChangeEntry, VersionDiff
 
 if TYPE_CHECKING:  # services.feeds builds its alerts with this module
@@ -35,10 +36,14 @@ def iso(moment: datetime | None) -> str | None:
     """Return an ISO 8601 UTC time with a Z, or None."""
     if moment is None:
         return None
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is not UTC:  # what the database gives is UTC already: lists format hundreds
+        moment = moment.astimezone(UTC)
+    # isoformat takes half strftime's time, and writes years before 1000 with four digits as it should;
+    # in UTC it ends in "+00:00".
+    return moment.isoformat(timespec="seconds")[:-6] + "Z"
 
 
-def article_payload(article: Article, *, base: str = "") -> dict[str, Any]:
+def article_payload(article: Article | ListedArticle, *, base: str = "") -> dict[str, Any]:
     return {
         "id": article.id,
         "url": article.url,
@@ -55,14 +60,13 @@ def article_payload(article: Article, *, base: str = "") -> dict[str, Any]:
     }
 
 
-def followed_article_payload(article: Article, subscription: Subscription | None) -> dict[str, Any]:
+def followed_article_payload(
+    article: Article | ListedArticle, *, following: bool, tags: Iterable[str], note: str | None
+) -> dict[str, Any]:
     """Return an article as one caller sees it: with whether they follow it, their tags and note."""
-    return {
-        **article_payload(article),
-        "following": subscription is not None,
-        "tags": list(subscription.tags) if subscription else [],
-        "note": subscription.note if subscription else None,
-    }
+    payload = article_payload(article)
+    payload.update(following=following, tags=list(tags), note=note)
+    return payload
 
 
 def rules_payload(rules: ExtractionRules, *, source: str) -> dict[str, Any]:

@@ -70,7 +70,10 @@ def list_articles() -> Response:
         cursor=request.args.get("cursor"),
     )
     return jsonify(
-        items=[followed_article_payload(article, page.followed.get(article.id)) for article in page.items],
+        items=[
+            followed_article_payload(item, following=item.following, tags=item.tags, note=item.note)
+            for item in page.items
+        ],
         next=page.next_cursor,
     )
 
@@ -209,7 +212,12 @@ def list_changes() -> Response:
 def own_article_payload(article: Article, account: Account | None) -> dict[str, Any]:
     """Return the article as this caller sees it (with their tags and note)."""
     followed = watchlists.subscription(get_session(), account.id, article.id) if account else None
-    return followed_article_payload(article, followed)
+    return followed_article_payload(
+        article,
+        following=followed is not None,
+        tags=followed.tags if followed else (),
+        note=followed.note if followed else None,
+    )
 
 
 def current_account() -> Account | None:

@@ -65,13 +65,14 @@ def bearer_account() -> Account | None:
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthRequired("use the header 'Authorization: Bearer <token>'", code="bad_token")
     session = get_session()
-    user = accounts.user_for_token(session, token.strip(), now=now())
-    if user is None:
+    owner = accounts.token_owner(session, token.strip())
+    if owner is None:
         raise AuthRequired(
             "the token is unknown or revoked; create one with `tracker create-token`", code="bad_token"
         )
-    session.commit()  # keeps last_used_at when it moved (at most once a minute)
-    return Account.of(user)
+    if accounts.note_token_use(session, owner, now=now()):
+        session.commit()
+    return Account(id=owner.user_id, username=owner.username, is_admin=owner.is_admin)
 
 
 @bp.route("/setup", methods=["GET", "POST"])

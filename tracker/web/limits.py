@@ -29,10 +29,11 @@ def init_app(app: Flask, settings: Settings) -> None:
         enabled=settings.ratelimit,
         storage_uri=settings.redis_url or "memory://",
         application_limits=[settings.write_limit],
-        application_limits_exempt_when=lambda: request.method in SAFE_METHODS,
         headers_enabled=True,
         strategy="moving-window",
     )
+    # Every limit is on writes: reads skip the limiter before it resolves any (it cost 0.3 ms a read).
+    limiter.request_filter(lambda: request.method in SAFE_METHODS)
     # Wrapped views hold the limiter only weakly, and a disabled one registers nowhere: keep it alive.
     app.extensions["tracker_limiter"] = limiter
     for endpoint in CHECK_ENDPOINTS:

@@ -34,7 +34,6 @@ def index() -> str:
     return render_template(
         "articles.html",
         articles=listing.items,
-        followed=listing.followed,
         tags=watchlists.tag_counts(session, user.id) if user else [],
         where=where,
         statuses=ARTICLE_STATUSES,
