@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,11 +12,12 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+IDLE_BEFORE_PING = 1.0  # seconds a pooled PostgreSQL connection may sit unused before it is checked
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -65,13 +68,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # Error messages (which end in logs) leave out the statement's values: webhook secrets, feed keys.
     kwargs = {"hide_parameters": True, **kwargs}
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = create_engine(url, **kwargs)
+        event.listen(engine.pool, "checkin", note_checkin)
+        event.listen(engine.pool, "checkout", functools.partial(ping_if_idle, engine.dialect))
+        return engine
     path = make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
     event.listen(engine, "connect", sqlite_pragmas)
     return engine
+
+
+def note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Ping a pooled connection that sat idle before it is used, and replace it if it is dead (a
+    restarted database or a cut link). A connection in steady use is not pinged: a ping per request
+    was one of an API read's five round trips. If one dies while in use, its statement fails, which
+    makes SQLAlchemy discard every pooled connection of that age; the next request reconnects."""
+    checked_in_at = record.info.get("checked_in_at")  # none yet: a new connection, alive
+    if checked_in_at is None or time.monotonic() - checked_in_at < IDLE_BEFORE_PING:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as error:
+        raise DisconnectionError(str(error)) from error
 
 
 def outage_code(error: DBAPIError) -> str:
