@@ -107,6 +107,20 @@ def test_three_workers_check_each_of_500_articles_exactly_once(database, site: P
         assert set(session.scalars(select(Article.version_count))) == {1}
 
 
+def test_the_worker_yields_the_cpu_to_the_web(database, tmp_path: Path):
+    url, _sessions = database
+    worker = start_worker(url, tmp_path, "nice", worker_nice="7")
+    expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)
+    try:
+        wait_until(
+            lambda: os.getpriority(os.PRIO_PROCESS, worker.pid) == expected,
+            timeout=30,
+            what="the worker to lower its priority",
+        )
+    finally:
+        stop(worker)
+
+
 def test_a_killed_worker_loses_nothing(database, site: PageServer, tmp_path: Path):
     url, sessions = database
 

@@ -297,6 +297,7 @@ def worker_command() -> None:
     """Run the scheduler (checks) without the web server, until SIGTERM or SIGINT."""
     run = runtime()
     configure_logging(run.settings.log_format)
+    worker.lower_priority(run.settings.worker_nice)
     if run.settings.metrics_port:
         serve_metrics(run.settings.host, run.settings.metrics_port)
     worker.run_until_stopped(run)

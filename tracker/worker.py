@@ -187,6 +187,13 @@ def start_in_background(runtime: Runtime, *, separate: bool = False) -> Ticker:
     return ticker
 
 
+def lower_priority(nice: int) -> None:
+    """Lower this process's CPU priority, and so that of the reading processes it starts: polling is
+    batch work that can wait a few seconds, while the web's readers wait on every request. On a
+    machine of its own the worker still gets every idle core."""
+    os.nice(max(0, min(nice, 19)))
+
+
 def run_until_stopped(runtime: Runtime) -> None:
     """Run the scheduler until SIGTERM or SIGINT; checks in flight finish and are stored first."""
     stop = threading.Event()
