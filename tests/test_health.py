@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -101,6 +103,16 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10) ->
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.1)
+
+
+def test_a_wall_clock_set_forward_does_not_look_like_a_stalled_scheduler(ticking_app):
+    app, _ticker = ticking_app
+    runtime = app.extensions["tracker"]
+    an_hour_on = replace(runtime.checking, clock=lambda: datetime.now(UTC) + timedelta(hours=1))
+    app.extensions["tracker"] = replace(runtime, checking=an_hour_on)  # what the web's now() reads
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["scheduler"]["last_tick_seconds_ago"] <= 2
 
 
 def test_readyz_is_503_when_the_scheduler_of_this_process_stops_ticking(ticking_app):

@@ -103,8 +103,10 @@ class Ticker:
             pid=os.getpid(),
             started_at=runtime.checking.clock(),
         )
-        # /readyz: a scheduler silent for two ticks has stalled (counted from its start until the first).
+        # /readyz: a scheduler silent for two ticks has stalled (counted from its start until the first),
+        # on the monotonic clock, so that setting the wall clock forward does not look like a stall.
         self.last_tick = self.beat.started_at
+        self.ticked_at = time.monotonic()
         every = runtime.settings.tick_seconds
         self.every(self.heartbeat, seconds=every, name="heartbeat")
         self.every(self.guarded(self.poll), seconds=every, name="poll")
@@ -130,7 +132,7 @@ class Ticker:
     def heartbeat(self) -> None:
         """Note the tick here (for /readyz, even while the database is away) and in the database
         (for the status page)."""
-        self.last_tick = self.runtime.checking.clock()
+        self.last_tick, self.ticked_at = self.runtime.checking.clock(), time.monotonic()
         self.backoff.run(self.write_heartbeat, "heartbeat")
 
     def write_heartbeat(self) -> None:

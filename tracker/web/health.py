@@ -5,15 +5,15 @@ sign-in and skip the first-run /setup redirect."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.web.context import now, runtime
+from tracker.web.context import runtime
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
@@ -28,7 +28,7 @@ def healthz() -> Response:
 class Ticking(Protocol):
     """The scheduler the run command starts in this process (tracker.worker.Ticker)."""
 
-    last_tick: datetime
+    ticked_at: float  # time.monotonic() of the last tick
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ def scheduler_state() -> SchedulerState:
     ticker: Ticking | None = current_app.extensions.get("tracker_scheduler")
     if ticker is None:  # flask run, gunicorn, TRACKER_SCHEDULER=off: workers check elsewhere
         return SchedulerState(here=False)
-    age = (now() - ticker.last_tick).total_seconds()
+    age = time.monotonic() - ticker.ticked_at
     return SchedulerState(here=True, last_tick_age=age, tick_seconds=runtime().settings.tick_seconds)
 
 
