@@ -1,27 +1,30 @@
-"""Benchmark: the web under gunicorn on PostgreSQL, read by locust, while a worker polls at full speed.
+"""Benchmark: the web under gunicorn on PostgreSQL, read by wrk, while a worker polls at full speed.
 
     .venv/bin/python bench/load.py                  # 60 s of load
     .venv/bin/python bench/load.py --duration 15    # a quick try
 
-Sets up, in a fresh schema of the `test` database (dropped at the end, whatever happens):
-10,000 tracked articles with one version each, served by bench/articles_server.py (a share of them
-edited every few seconds), followed by one user with an API token, and one live article with 1,000
-versions. Starts the web (gunicorn, scheduler off), `flask --app app tracker worker` (every article
-due again a second after its check, no host delay), then locust headless (its own virtualenv from
-requirements-bench.txt, at lower CPU priority since it shares the cores) for --duration seconds:
-8 of 10 requests read the API list, 1 the long article's page, 1 one of its latest diffs. Prints
-requests/s, p50/p95/p99 per endpoint and overall, the errors, and the checks the worker made during
-the load. Target (issue 9, 2 cores): 300 requests/s on API reads with p99 under 200 ms while polling
-continues, zero errors.
+Needs wrk (Debian: apt-get install wrk). Sets up, in a fresh schema of the `test` database (dropped
+at the end, whatever happens): 10,000 tracked articles with one version each, served by
+bench/articles_server.py (a share of them edited every few seconds), followed by one user with an API
+token, and one live article with 1,000 versions. Starts the web (gunicorn, scheduler off) and
+`flask --app app tracker worker` (every article due again a second after its check, no host delay)
+as one service's processes share a machine: in one session, as under one systemd unit or one
+container, where the worker's TRACKER_WORKER_NICE applies. Then, for --duration seconds, three wrk
+runs at once (bench/wrk.lua): scripts reading `GET /api/v1/articles` with a token and no pause
+(--api-connections), and people reading the long article's page and its latest diffs, a page every
+0.5-1.5 s each (--readers of each). Prints requests/s and p50/p95/p99 per endpoint, the errors, the
+checks the worker made meanwhile and the cores each part used. Target (issue 9, 2 cores): 300
+requests/s on API reads with p99 under 200 ms while polling continues, zero errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
+import json
 import os
 import random
+import resource
 import shutil
 import signal
 import subprocess
@@ -41,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, func, insert, select, text, update  # noqa: E402
 
 from bench.articles_server import PARAGRAPHS, ArticleServer, page  # noqa: E402
-from bench.poll import POSTGRES, add_articles, database, free_port, runtime_for  # noqa: E402
+from bench.poll import POSTGRES, TICK, add_articles, database, free_port, runtime_for  # noqa: E402
 from tracker.diff import ArticleText, diff_articles  # noqa: E402
 from tracker.extract import DEFAULT_RULES, extractor_name  # noqa: E402
 from tracker.labels import VersionFacts, change_labels  # noqa: E402
@@ -49,22 +52,9 @@ from tracker.models import Article, Check, Version  # noqa: E402
 from tracker.runtime import Runtime  # noqa: E402
 from tracker.services.accounts import create_token, user_named  # noqa: E402
 
-LOCUST_VENV = ROOT / "bench" / ".locust-venv"
 EXTRACTOR = extractor_name(DEFAULT_RULES)  # so the worker does not re-read seeded versions first
 ROUND_SECONDS = 5  # how often the article server edits a share of the articles
 CHUNK = 1000  # rows per bulk insert, to keep memory flat
-
-
-def locust_binary() -> Path:
-    """Return locust from its own virtualenv, making it on the first run."""
-    binary = LOCUST_VENV / "bin" / "locust"
-    if not binary.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(LOCUST_VENV)], check=True)
-        subprocess.run(
-            [str(LOCUST_VENV / "bin" / "pip"), "install", "-q", "-r", str(ROOT / "requirements-bench.txt")],
-            check=True,
-        )
-    return binary
 
 
 def version_row(
@@ -179,8 +169,10 @@ def make_token(runtime: Runtime, now: datetime) -> str:
 
 
 def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Start a process of the service in a process group of its own but in this session: the kernel
+    shares the CPU between sessions first, and the service's processes share one, as in one unit."""
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, process_group=0
     )
 
 
@@ -222,24 +214,68 @@ def checks_between(runtime: Runtime, since: datetime, until: datetime) -> dict[s
         return {outcome: count for outcome, count in rows}
 
 
-def report(folder: Path) -> None:
-    """Print locust's figures per endpoint and overall, and what went wrong if anything did."""
-    print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    with (folder / "locust_stats.csv").open() as file:
-        for row in csv.DictReader(file):
-            name = "overall" if row["Name"] == "Aggregated" else row["Name"]
-            print(
-                f"| {name} | {row['Request Count']} | {float(row['Requests/s']):.0f} | "
-                f"{row['50%']} | {row['95%']} | {row['99%']} | {row['Failure Count']} |"
-            )
-    with (folder / "locust_failures.csv").open() as file:
-        for row in csv.DictReader(file):
-            print(f"errors: {row['Occurrences']} x {row['Name']}: {row['Error']}")
+def start_wrk(base: str, role: list[str], connections: int, duration: int, output: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            "wrk",
+            "--threads",
+            "1",
+            "--connections",
+            str(connections),
+            "--duration",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "--script",
+            str(ROOT / "bench" / "wrk.lua"),
+            base,
+            "--",
+            *role,
+        ],
+        stdout=output.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wrk_figures(output: Path) -> dict[str, float]:
+    """Return the JSON line bench/wrk.lua printed last; exit with wrk's words if there is none."""
+    lines = output.read_text().splitlines()
+    if not lines or not lines[-1].startswith("{"):
+        sys.exit(f"wrk failed:\n{output.read_text()[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def report(runs: dict[str, dict[str, float]]) -> None:
+    print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, run in runs.items():
+        errors = int(run["non_2xx_3xx"] + run["socket_errors"])
+        print(
+            f"| {name} | {run['requests']:,} | {run['requests'] / run['seconds']:.0f} | {run['p50']:.0f} | "
+            f"{run['p95']:.0f} | {run['p99']:.0f} | {run['max']:.0f} | {errors} |"
+        )
 
 
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def cpu_seconds_by_group(groups: dict[int, str]) -> dict[str, float]:
+    """Return the CPU seconds used so far by the live processes of each group: the process groups
+    given (id -> name), PostgreSQL's processes, and all others ("other": this script and the article
+    server), plus what the children this script has waited for used ("wrk": only those end meanwhile)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used: dict[str, float] = {"wrk": children.ru_utime + children.ru_stime}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            line = stat.read_text()
+            command, fields = (
+                line[line.index("(") + 1 : line.rindex(")")],
+                line[line.rindex(")") + 2 :].split(),
+            )
+            group = groups.get(int(fields[2])) or ("postgresql" if command == "postgres" else "other")
+            used[group] = used.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / TICK
+    return used
 
 
 def main() -> None:
@@ -247,18 +283,21 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
-    parser.add_argument("--users", type=int, default=8, help="locust users, each with no think time")
+    parser.add_argument("--api-connections", type=int, default=8, help="API readers, each with no pause")
+    parser.add_argument("--readers", type=int, default=2, help="people reading pages, of each kind")
     parser.add_argument(
-        "--nice", type=int, default=10, help="niceness of locust, which shares the cores with the service"
+        "--worker-nice", type=int, help="TRACKER_WORKER_NICE of the worker (default: its own)"
     )
     parser.add_argument("--web-workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--web-threads", type=int, default=4, help="threads of each gunicorn worker")
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--versions", type=int, default=1000, help="versions of the long article")
     parser.add_argument("--changed", type=float, default=0.005, help=f"share edited every {ROUND_SECONDS} s")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # run the clean-up as on Ctrl-C
 
-    locust = locust_binary()
+    if shutil.which("wrk") is None:
+        sys.exit("bench/load.py drives the web with wrk: apt-get install wrk")
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, folder, True)
@@ -303,6 +342,8 @@ def main() -> None:
             "TRACKER_HOST_DELAY": "0",
             "TRACKER_TICK_SECONDS": "1",
         }
+        if args.worker_nice is not None:
+            env["TRACKER_WORKER_NICE"] = str(args.worker_nice)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         web_log, worker_log = folder / "gunicorn.log", folder / "worker.log"
@@ -311,6 +352,10 @@ def main() -> None:
                 str(ROOT / ".venv/bin/gunicorn"),
                 "--workers",
                 str(args.web_workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(args.web_threads),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "app:app",
@@ -329,55 +374,42 @@ def main() -> None:
         time.sleep(10)  # let the worker start its readers and reach its steady pace before measuring
 
         print(f"load average before: {load_average()}", flush=True)
+        roles = {
+            "GET /api/v1/articles": (["api", token], args.api_connections),
+            "GET /articles/ID (1,000 versions)": (["article", str(long_id)], args.readers),
+            "GET /articles/ID/diff": (["diff", str(long_id), str(args.versions)], args.readers),
+        }
+        groups = {web.pid: "web (gunicorn)", worker.pid: "worker"}
+        cpu_before = cpu_seconds_by_group(groups)
         load_started = datetime.now(UTC)
-        subprocess.run(
-            [
-                "nice",
-                "-n",
-                str(args.nice),
-                str(locust),
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--only-summary",
-                "--host",
-                base,
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.users),
-                "--run-time",
-                f"{args.duration}s",
-                "--csv",
-                str(folder / "locust"),
-                "--loglevel",
-                "WARNING",
-            ],
-            env={
-                **os.environ,
-                "BENCH_ARTICLE": str(long_id),
-                "BENCH_LATEST": str(args.versions),
-                "BENCH_TOKEN": token,
-            },
-            stdout=(folder / "locust.log").open("wb"),
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
+        runs = {
+            name: start_wrk(base, role, connections, args.duration, folder / f"wrk-{index}.log")
+            for index, (name, (role, connections)) in enumerate(roles.items())
+        }
+        for run in runs.values():
+            run.wait()
         load_ended = datetime.now(UTC)
+        cpu_after = cpu_seconds_by_group(groups)
         seconds = (load_ended - load_started).total_seconds()
         print(f"load average after:  {load_average()}\n")
         print(
-            f"{args.duration} s, {args.users} locust users (FastHttpUser, nice {args.nice}), "
-            f"gunicorn {args.web_workers} workers, PostgreSQL, {os.cpu_count()} cores\n"
+            f"{args.duration} s: {args.api_connections} API readers with no pause, {args.readers} page readers "
+            f"of each kind; gunicorn {args.web_workers} workers x {args.web_threads} threads, worker nice "
+            f"{env.get('TRACKER_WORKER_NICE', 'default')}, PostgreSQL, {os.cpu_count()} cores\n"
         )
-        if not (folder / "locust_stats.csv").exists():
-            sys.exit(f"locust failed:\n{(folder / 'locust.log').read_text()[-3000:]}")
-        report(folder)
+        report({name: wrk_figures(folder / f"wrk-{index}.log") for index, name in enumerate(runs)})
         outcomes = checks_between(runtime, load_started, load_ended)
         total = sum(outcomes.values())
         print(
             f"\nchecks the worker made during the load: {total:,} ({total / seconds:.0f}/s): "
             + ", ".join(f"{outcome} {count:,}" for outcome, count in sorted(outcomes.items()))
+        )
+        print(
+            "cores used during the load: "
+            + ", ".join(
+                f"{group} {(cpu_after[group] - cpu_before.get(group, 0.0)) / seconds:.2f}"
+                for group in sorted(cpu_after)
+            )
         )
         if worker.poll() is not None or total == 0:
             print(f"the worker stopped polling:\n{worker_log.read_text()[-3000:]}")
