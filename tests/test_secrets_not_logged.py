@@ -1,14 +1,19 @@
 """API tokens, webhook secrets and private feed keys never reach a log record, whatever logs them:
-the app, the libraries, or the web server's request log (`flask run` serves with werkzeug)."""
+the app, the libraries, or the web servers' request logs (werkzeug under `flask run`, gunicorn)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+import subprocess
+import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,11 +21,13 @@ from flask import Flask
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from tests.factories import article_page, auth, make_token, story
+from tests.factories import article_page, auth, command_env, make_token, story
 from tests.pageserver import PageServer, Reply
 from tracker.models import User
 from tracker.runtime import Runtime
 from tracker.services import accounts
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -92,6 +99,12 @@ def test_tokens_webhook_secrets_and_feed_keys_are_never_logged(
     signature = next(headers for path, headers in site.requests if path == "/hook")["webhook-signature"]
     assert signature.count("v1,") == 2  # signed with the new secret and with the old one
 
+    # An Apprise URL carries its service's credentials; nothing listens on port 1, so sending fails.
+    channel_url = "json://bot:chan-pass-4711@127.0.0.1:1/hook"
+    channel = call_json(f"{server}/api/v1/channels", "POST", token, {"url": channel_url})
+    pinged = call_json(f"{server}/api/v1/channels/{channel['id']}/ping", "POST", token)
+    assert pinged["status"] == "pending" and pinged["attempts"] == 1  # failed once, to be retried
+
     with runtime.sessions.begin() as session:
         key = accounts.feed_key(session.get_one(User, 1))
     for path in ("/tags/politics/changes.atom", "/me/changes.atom"):
@@ -106,7 +119,7 @@ def test_tokens_webhook_secrets_and_feed_keys_are_never_logged(
             connection.execute(text("ALTER TABLE users_away RENAME TO users"))
 
     secrets = {"token": first, "new token": token, "secret": hook["secret"], "rotated": rotated["secret"]}
-    secrets["feed key"] = key
+    secrets["feed key"], secrets["channel password"] = key, "chan-pass-4711"
     records = every_record.records
     request_lines = [record.getMessage() for record in records if record.name == "werkzeug"]
     assert any("/tags/politics/changes.atom?key=[redacted]" in line for line in request_lines)
@@ -116,3 +129,35 @@ def test_tokens_webhook_secrets_and_feed_keys_are_never_logged(
         logged = record_text(record)
         leaked = [name for name, secret in secrets.items() if secret in logged]
         assert not leaked, f"{leaked} in a {record.name} record: {logged}"
+
+
+def test_gunicorns_access_log_leaves_out_secrets_in_query_strings(database_url: str, tmp_path: Path):
+    """The production web server writes every request line; feed keys and tokens in them are redacted."""
+    access, errors = tmp_path / "access.log", tmp_path / "error.log"
+    env = {**command_env(tmp_path / "unused.sqlite", scheduler="off"), "TRACKER_DATABASE_URL": database_url}
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--bind", "127.0.0.1:0"),
+            *("--access-logfile", str(access), "--error-logfile", str(errors), "app:app"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (
+            listening := re.search(
+                r"Listening at: (http://\S+)", errors.read_text() if errors.exists() else ""
+            )
+        ):
+            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+        base = listening.group(1)
+        call(f"{base}/healthz?key=feedkey-0123456789&token=tr_secret-0123456789")
+        call(f"{base}/me/changes.atom?key=feedkey-0123456789")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    log = access.read_text()
+    assert log.count("key=[redacted]") == 2 and "token=[redacted]" in log
+    assert "0123456789" not in log + errors.read_text()
