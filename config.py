@@ -39,6 +39,7 @@ class Settings:
     host_concurrency: int = 2  # fetches in flight to one site
     host_delay: float = 1.0
     read_processes: int = -1  # processes reading pages; -1: one per core in `tracker worker`, none in `serve`
+    read_cpu_seconds: float = 30.0  # CPU a reading process may spend on one page (then too_complex); 0: none
     worker_nice: int = 10  # `tracker worker` lowers its CPU priority by this (0-19): the web answers first
     robots: bool = True
     check_retention_days: int = 30  # then only checks that made a version or failed are kept

@@ -189,6 +189,16 @@ def test_pages_are_read_in_a_pool_of_processes(runtime: Runtime, site: PageServe
         assert session.get(Article, article_id).version_count == 2
 
 
+def test_a_page_over_its_cpu_budget_is_too_complex_and_the_others_are_read(
+    runtime: Runtime, site: PageServer
+):
+    links = " ".join(f'<a href="/l{n}">link {n}</a>' for n in range(30_000))  # 1 MB: 9 s to extract here
+    slow = track(runtime, site.serve("/slow", f"<html><body><article><p>{links}</p></article></body></html>"))
+    fine = track(runtime, site.serve("/fine", article_page("Fine", story())))
+    poll(runtime, read_processes=1, read_cpu_seconds=1.0)
+    assert outcomes(runtime) == {slow: ("error", "too_complex"), fine: ("first", None)}
+
+
 def test_a_long_pass_keeps_its_leases_so_no_article_is_checked_twice(runtime: Runtime, site: PageServer):
     spread_over_sites(runtime, site, ["a.localhost"], 8)  # 8 x 0.5 s apart: longer than the 2 s lease
     checking = replace(runtime.checking, clock=lambda: datetime.now(UTC))

@@ -31,6 +31,7 @@ from threading import Event
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
+from tracker import budget
 from tracker.metrics import count_check
 from tracker.models import Article
 from tracker.pacing import HostPacer
@@ -59,6 +60,7 @@ class PollerSettings:
     batch_size: int = 500  # articles claimed at a time
     lease_seconds: int = 300
     read_processes: int = 0  # 0: read pages in the fetching threads
+    read_cpu_seconds: float = 30.0  # CPU a reading process may spend on one page; 0: no limit
     write_batch: int = 150
     write_every: float = 0.5  # seconds: results never wait longer than this to be stored
 
@@ -82,7 +84,12 @@ class Poller:
         self.settings = settings
         self.fetchers = ThreadPoolExecutor(settings.concurrency, thread_name_prefix="fetch")
         self.readers: Executor = (
-            ProcessPoolExecutor(settings.read_processes, mp_context=multiprocessing.get_context("spawn"))
+            ProcessPoolExecutor(
+                settings.read_processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=budget.enforce,
+                initargs=(settings.read_cpu_seconds,),
+            )
             if settings.read_processes
             else self.fetchers
         )

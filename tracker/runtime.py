@@ -108,6 +108,7 @@ def make_poller(runtime: Runtime, *, read_processes: int, host_delay: float | No
             batch_size=settings.batch_size,
             lease_seconds=settings.lease_seconds,
             read_processes=read_processes,
+            read_cpu_seconds=settings.read_cpu_seconds,
         ),
     )
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from tracker import budget
 from tracker.charsets import decode_html
 from tracker.errors import CheckError, ExtractError
 from tracker.extract import ExtractedArticle, extract_article, extractor_name
@@ -227,8 +228,18 @@ def unread(fetched: Fetched) -> Observation:
 
 
 def read_step(target: CheckTarget, fetched: Fetched, *, extract: Extract = extract_article) -> Observation:
-    """Decode, extract, judge and compress the page (CPU only: a worker runs this in a process pool)."""
+    """Decode, extract, judge and compress the page (CPU only: a worker runs this in a process pool,
+    where each page has a CPU budget)."""
     started = time.monotonic()
+    try:
+        with budget.page_budget():
+            return read_fetched(target, fetched, extract, started)
+    except CheckError as error:  # over budget outside the extraction (which reports its own errors)
+        read_ms = elapsed_ms(started)
+        return Observation(fetched.started_at, fetched.duration_ms + read_ms, error=error, read_ms=read_ms)
+
+
+def read_fetched(target: CheckTarget, fetched: Fetched, extract: Extract, started: float) -> Observation:
     baseline = read_again(target, extract)
     page = fetched.page
     if (
