@@ -252,3 +252,13 @@ def test_the_command_line_imports_with_a_progress_bar_and_exports(tmp_path: Path
     exported = run("export", "--format", "opml")
     urls = [o.get("url") for o in etree.fromstring(exported.stdout.encode()).iter("outline")]
     assert urls == ["https://example.com/1", "https://example.com/2"]
+
+
+def test_the_articles_page_shows_the_readers_tags_and_note_escaped(client: FlaskClient, runtime):
+    set_up_admin(client)  # signed in as admin
+    token = make_token(runtime, "admin")
+    article = add_article(client, token, "https://example.com/a")
+    follow(client, token, article["id"], tags=["budget"], note="<b>check the footnotes</b>")
+    page = client.get("/").get_data(as_text=True)
+    assert '<div class="note">&lt;b&gt;check the footnotes&lt;/b&gt;</div>' in page
+    assert ">budget</a>" in page
