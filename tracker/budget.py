@@ -15,10 +15,13 @@ from types import FrameType
 from tracker.errors import CheckError
 
 limit = 0.0  # CPU seconds per page in this process; 0: none
+armed = False  # the signal interrupts only while a page is being read
+REFIRE = 1.0  # CPU seconds between further signals, should something catch the first
 
 
-class OverBudget(Exception):
-    """Raised by the timer's signal in the middle of reading a page."""
+class OverBudget(BaseException):
+    """Raised by the timer's signal in the middle of reading a page. A BaseException, so that the
+    `except Exception` around trafilatura's own fallbacks does not swallow it and read on."""
 
 
 def enforce(seconds: float) -> None:
@@ -30,23 +33,37 @@ def enforce(seconds: float) -> None:
 
 
 def interrupt(_signum: int, _frame: FrameType | None) -> None:
-    raise OverBudget
+    if armed:
+        raise OverBudget
+
+
+def too_complex() -> CheckError:
+    return CheckError(
+        f"reading the page took more than {limit:g} s of CPU (TRACKER_READ_CPU_SECONDS); "
+        "it is not built like an article",
+        code="too_complex",
+    )
+
+
+def disarm() -> None:
+    global armed
+    armed = False  # first: a signal already on its way now does nothing
+    signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 @contextmanager
 def page_budget() -> Iterator[None]:
-    """Run the block under the limit; raise CheckError `too_complex` when it is used up."""
+    """Run the block under the limit; raise CheckError `too_complex` when it is used up. A signal
+    that lands as the block ends may still raise OverBudget from here: callers treat it alike."""
+    global armed
     if limit <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.setitimer(signal.ITIMER_PROF, limit)  # counts this process's CPU time, fires once
+    armed = True
+    signal.setitimer(signal.ITIMER_PROF, limit, REFIRE)  # counts this process's CPU time
     try:
         yield
     except OverBudget:
-        raise CheckError(
-            f"reading the page took more than {limit:g} s of CPU (TRACKER_READ_CPU_SECONDS); "
-            "it is not built like an article",
-            code="too_complex",
-        ) from None
+        raise too_complex() from None
     finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
+        disarm()

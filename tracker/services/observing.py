@@ -235,8 +235,15 @@ def read_step(target: CheckTarget, fetched: Fetched, *, extract: Extract = extra
         with budget.page_budget():
             return read_fetched(target, fetched, extract, started)
     except CheckError as error:  # over budget outside the extraction (which reports its own errors)
-        read_ms = elapsed_ms(started)
-        return Observation(fetched.started_at, fetched.duration_ms + read_ms, error=error, read_ms=read_ms)
+        return over_budget(fetched, started, error)
+    except budget.OverBudget:  # the signal landed just as the read ended
+        budget.disarm()
+        return over_budget(fetched, started, budget.too_complex())
+
+
+def over_budget(fetched: Fetched, started: float, error: CheckError) -> Observation:
+    read_ms = elapsed_ms(started)
+    return Observation(fetched.started_at, fetched.duration_ms + read_ms, error=error, read_ms=read_ms)
 
 
 def read_fetched(target: CheckTarget, fetched: Fetched, extract: Extract, started: float) -> Observation:
