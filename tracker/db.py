@@ -85,17 +85,21 @@ def note_checkin(_dbapi_connection: Any, record: Any) -> None:
 
 
 def ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-    """Ping a pooled connection that sat idle before it is used, and replace it if it is dead (a
-    restarted database or a cut link). A connection in steady use is not pinged: a ping per request
-    was one of an API read's five round trips. If one dies while in use, its statement fails, which
-    makes SQLAlchemy discard every pooled connection of that age; the next request reconnects."""
+    """Ping a pooled connection that sat idle before it is used; if it is dead (a restarted database
+    or a cut link), discard the whole pool, as pool_pre_ping does, and hand out a new connection.
+    A connection used within the last second is not pinged: a ping per request was one of an API
+    read's five round trips. The price: when the database restarts under steady load, requests on
+    connections used in that last second fail once (503), and their disconnect errors make
+    SQLAlchemy discard the pool; the requests after them reconnect."""
     checked_in_at = record.info.get("checked_in_at")  # none yet: a new connection, alive
     if checked_in_at is None or time.monotonic() - checked_in_at < IDLE_BEFORE_PING:
         return
     try:
         dialect.do_ping(dbapi_connection)
     except dialect.loaded_dbapi.Error as error:
-        raise DisconnectionError(str(error)) from error
+        dead = DisconnectionError(str(error))
+        dead.invalidate_pool = True
+        raise dead from error
 
 
 def outage_code(error: DBAPIError) -> str:
