@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 import config
-from tests.factories import article_page, auth, make_token, story
+from tests.factories import article_page, auth, command_env, make_token, story
 from tests.pageserver import PageServer, Reply
 from tracker.logs import configure_logging
 from tracker.runtime import Runtime
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +103,47 @@ def test_an_unknown_log_format_stops_start_up_naming_the_setting():
     with pytest.raises(config.SettingError, match="TRACKER_LOG_FORMAT"):
         config.load({"TRACKER_LOG_FORMAT": "xml"})
     assert config.load({}).log_format == "text"
+
+
+def test_gunicorn_web_processes_log_each_check_now_in_the_configured_format(
+    runtime: Runtime, database_url: str, site: PageServer, tmp_path: Path
+):
+    """gunicorn reads the repository's gunicorn.conf.py: its web processes log like the run command."""
+    token = make_token(runtime)
+    page = site.serve("/story", article_page("A story", story(3)))
+    errors = tmp_path / "error.log"
+    env = {
+        **command_env(tmp_path / "unused.sqlite", scheduler="off", log_format="json"),
+        "TRACKER_DATABASE_URL": database_url,
+    }
+    with errors.open("w") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "app:app"],
+            cwd=ROOT,
+            env=env,
+            stderr=stderr,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while not (listening := re.search(r"Listening at: (http://\S+)", errors.read_text())):
+            assert server.poll() is None and time.monotonic() < deadline, errors.read_text()
+            time.sleep(0.2)
+        base = listening.group(1)
+        headers = {**auth(token), "Content-Type": "application/json"}
+        added = urllib.request.Request(
+            f"{base}/api/v1/articles", data=json.dumps({"url": page}).encode(), headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(added, timeout=10) as answer:
+            article = json.load(answer)
+        checked = urllib.request.Request(
+            f"{base}/api/v1/articles/{article['id']}/check", headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(checked, timeout=30) as answer:
+            assert json.load(answer)["outcome"] == "first"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = [json.loads(line) for line in errors.read_text().splitlines() if line.startswith("{")]
+    (check,) = [line for line in lines if "outcome" in line]
+    assert (check["article_id"], check["outcome"], check["level"]) == (article["id"], "first", "INFO")
+    assert "[INFO] Using worker: gthread" in errors.read_text()  # the file's worker class

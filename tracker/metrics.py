@@ -156,6 +156,12 @@ def process_registry() -> CollectorRegistry:
     return registry
 
 
+def forget_process(pid: int) -> None:
+    """Stop counting an exited process's live gauges (gunicorn's child_exit); its counters stay."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(pid)
+
+
 def queue_registry(read: Callable[[], QueueFigures | None]) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(QueueCollector(read))
