@@ -105,7 +105,6 @@ class Ticker:
         )
         # /readyz: a scheduler silent for two ticks has stalled (counted from its start until the first),
         # on the monotonic clock, so that setting the wall clock forward does not look like a stall.
-        self.last_tick = self.beat.started_at
         self.ticked_at = time.monotonic()
         every = runtime.settings.tick_seconds
         self.every(self.heartbeat, seconds=every, name="heartbeat")
@@ -132,12 +131,12 @@ class Ticker:
     def heartbeat(self) -> None:
         """Note the tick here (for /readyz, even while the database is away) and in the database
         (for the status page)."""
-        self.last_tick, self.ticked_at = self.runtime.checking.clock(), time.monotonic()
+        self.ticked_at = time.monotonic()
         self.backoff.run(self.write_heartbeat, "heartbeat")
 
     def write_heartbeat(self) -> None:
         with self.runtime.sessions.begin() as session:
-            record_heartbeat(session, self.beat, now=self.last_tick)
+            record_heartbeat(session, self.beat, now=self.runtime.checking.clock())
 
     def poll(self) -> None:
         report = self.poller.poll()

@@ -24,9 +24,7 @@ MAX_OFFSET = 2**31 - 1  # a list cursor beyond this would overflow the databases
 
 @dataclass(frozen=True, slots=True)
 class ListedArticle:
-    """An article as a list shows it to one reader: its facts and that reader's follow (tags, note).
-
-    Lists read these columns as plain rows: building ORM objects took a third of an API read's CPU."""
+    """An article as a list shows it to one reader: its facts and that reader's follow (tags, note)."""
 
     id: int
     url: str
