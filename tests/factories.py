@@ -5,6 +5,11 @@ from __future__ import annotations
 import html
 import os
 import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +52,33 @@ def command_env(database: Path, **settings: str) -> dict[str, str]:
         "TRACKER_ALLOW_PRIVATE_NETWORKS": "on",
         **{f"TRACKER_{name.upper()}": value for name, value in settings.items()},
     }
+
+
+@contextmanager
+def gunicorn(database_url: str, folder: Path, *flags: str, **settings: str) -> Iterator[str]:
+    """Serve app:app with gunicorn from the repository's folder (so it reads gunicorn.conf.py) on a
+    free port, its error log and stderr in folder/error.log; yield its base URL, stop it after."""
+    errors = folder / "error.log"
+    env = {
+        **command_env(folder / "unused.sqlite", scheduler="off", **settings),
+        "TRACKER_DATABASE_URL": database_url,
+    }
+    with errors.open("w") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", *flags, "app:app"],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stderr=stderr,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while not (listening := re.search(r"Listening at: (http://\S+)", errors.read_text())):
+            assert server.poll() is None and time.monotonic() < deadline, errors.read_text()
+            time.sleep(0.2)
+        yield listening.group(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def make_token(runtime: Runtime, username: str = "alice", *, admin: bool = False) -> str:

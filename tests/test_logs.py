@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,12 +13,10 @@ import pytest
 from flask.testing import FlaskClient
 
 import config
-from tests.factories import article_page, auth, command_env, make_token, story
+from tests.factories import article_page, auth, gunicorn, make_token, story
 from tests.pageserver import PageServer, Reply
 from tracker.logs import configure_logging
 from tracker.runtime import Runtime
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -111,25 +105,8 @@ def test_gunicorn_web_processes_log_each_check_now_in_the_configured_format(
     """gunicorn reads the repository's gunicorn.conf.py: its web processes log like the run command."""
     token = make_token(runtime)
     page = site.serve("/story", article_page("A story", story(3)))
-    errors = tmp_path / "error.log"
-    env = {
-        **command_env(tmp_path / "unused.sqlite", scheduler="off", log_format="json"),
-        "TRACKER_DATABASE_URL": database_url,
-    }
-    with errors.open("w") as stderr:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "app:app"],
-            cwd=ROOT,
-            env=env,
-            stderr=stderr,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while not (listening := re.search(r"Listening at: (http://\S+)", errors.read_text())):
-            assert server.poll() is None and time.monotonic() < deadline, errors.read_text()
-            time.sleep(0.2)
-        base = listening.group(1)
-        headers = {**auth(token), "Content-Type": "application/json"}
+    headers = {**auth(token), "Content-Type": "application/json"}
+    with gunicorn(database_url, tmp_path, log_format="json") as base:
         added = urllib.request.Request(
             f"{base}/api/v1/articles", data=json.dumps({"url": page}).encode(), headers=headers, method="POST"
         )
@@ -140,10 +117,8 @@ def test_gunicorn_web_processes_log_each_check_now_in_the_configured_format(
         )
         with urllib.request.urlopen(checked, timeout=30) as answer:
             assert json.load(answer)["outcome"] == "first"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    lines = [json.loads(line) for line in errors.read_text().splitlines() if line.startswith("{")]
+    errors = (tmp_path / "error.log").read_text()
+    lines = [json.loads(line) for line in errors.splitlines() if line.startswith("{")]
     (check,) = [line for line in lines if "outcome" in line]
     assert (check["article_id"], check["outcome"], check["level"]) == (article["id"], "first", "INFO")
-    assert "[INFO] Using worker: gthread" in errors.read_text()  # the file's worker class
+    assert "[INFO] Using worker: gthread" in errors  # the file's worker class

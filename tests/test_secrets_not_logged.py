@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,13 +17,11 @@ from flask import Flask
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from tests.factories import article_page, auth, command_env, make_token, story
+from tests.factories import article_page, auth, gunicorn, make_token, story
 from tests.pageserver import PageServer, Reply
 from tracker.models import User
 from tracker.runtime import Runtime
 from tracker.services import accounts
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -133,31 +127,10 @@ def test_tokens_webhook_secrets_and_feed_keys_are_never_logged(
 
 def test_gunicorns_access_log_leaves_out_secrets_in_query_strings(database_url: str, tmp_path: Path):
     """The production web server writes every request line; feed keys and tokens in them are redacted."""
-    access, errors = tmp_path / "access.log", tmp_path / "error.log"
-    env = {**command_env(tmp_path / "unused.sqlite", scheduler="off"), "TRACKER_DATABASE_URL": database_url}
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--bind", "127.0.0.1:0"),
-            *("--access-logfile", str(access), "--error-logfile", str(errors), "app:app"),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (
-            listening := re.search(
-                r"Listening at: (http://\S+)", errors.read_text() if errors.exists() else ""
-            )
-        ):
-            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
-        base = listening.group(1)
+    access = tmp_path / "access.log"
+    with gunicorn(database_url, tmp_path, "--access-logfile", str(access)) as base:
         call(f"{base}/healthz?key=feedkey-0123456789&token=tr_secret-0123456789")
         call(f"{base}/me/changes.atom?key=feedkey-0123456789")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     log = access.read_text()
     assert log.count("key=[redacted]") == 2 and "token=[redacted]" in log
-    assert "0123456789" not in log + errors.read_text()
+    assert "0123456789" not in log + (tmp_path / "error.log").read_text()
