@@ -260,6 +260,24 @@ def test_filters_on_labels_words_events_and_articles(client, runtime, site, cons
     )  # labels filter + article filter
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("min_words", 2**31, "bad_min_words"),  # PostgreSQL failed on it: a 500
+        ("min_words", -1, "bad_min_words"),
+        ("article_ids", [2**31], "bad_article_ids"),  # no article has that id: the filter matched nothing
+        ("article_ids", [2**64], "bad_article_ids"),
+    ],
+)
+def test_filters_out_of_range_are_400_naming_the_field(client, runtime, consumer, field, value, code):
+    token = make_token(runtime)
+    response = client.post(
+        "/api/v1/webhooks", json={"url": consumer.url("/hook"), field: value}, headers=auth(token)
+    )
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == code
+    assert client.get("/api/v1/webhooks", headers=auth(token)).get_json()["items"] == []
+
+
 def test_one_user_cannot_see_or_change_anothers_webhooks(client, runtime, consumer):
     alice, bob = make_token(runtime, "alice"), make_token(runtime, "bob")
     hook = register(client, alice, consumer.url("/hook"))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tracker.db import Base, UTCDateTime
 
 URL_LENGTH = 2048
+MAX_ID = 2**31 - 1  # ids, version numbers and counts all fit PostgreSQL's INTEGER
 ARTICLE_STATUSES = ("active", "failing", "paused", "gone")  # Article.status
 DELIVERY_STATUSES = ("pending", "succeeded", "failed")  # Delivery.status
 

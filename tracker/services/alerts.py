@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from tracker import urls
 from tracker.errors import InvalidInput, NotFound
 from tracker.labels import LABEL_WORDS
-from tracker.models import Article, Delivery, Event, Subscription, Webhook
+from tracker.models import MAX_ID, Article, Delivery, Event, Subscription, Webhook
 from tracker.services import queue, watchlists
 from tracker.signing import new_secret
 from tracker.webhooks import Attempt
@@ -87,7 +87,9 @@ def apply_filters(session: Session, webhook: Webhook, fields: dict[str, Any], *,
         webhook.labels = checked_list(fields["labels"], tuple(LABEL_WORDS), "labels")
     if "article_ids" in fields:
         ids = fields["article_ids"]
-        if ids is not None and (not isinstance(ids, list) or not all(type(i) is int and i > 0 for i in ids)):
+        if ids is not None and (
+            not isinstance(ids, list) or not all(type(i) is int and 0 < i <= MAX_ID for i in ids)
+        ):
             raise InvalidInput(
                 "article_ids is a list of article ids, or null for all you follow", code="bad_article_ids"
             )
@@ -96,8 +98,8 @@ def apply_filters(session: Session, webhook: Webhook, fields: dict[str, Any], *,
         webhook.tags = None if fields["tags"] is None else watchlists.checked_tags(fields["tags"])
     if "min_words" in fields:
         words = fields["min_words"]
-        if words is not None and (type(words) is not int or words < 0):
-            raise InvalidInput("min_words is a whole number, or null", code="bad_min_words")
+        if words is not None and (type(words) is not int or not 0 <= words <= MAX_ID):
+            raise InvalidInput(f"min_words is a whole number up to {MAX_ID}, or null", code="bad_min_words")
         webhook.min_words = words
     if "enabled" in fields:
         if not isinstance(fields["enabled"], bool):

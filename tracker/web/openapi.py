@@ -15,11 +15,22 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template
 from markupsafe import Markup, escape
 
-from tracker.web.openapi_schemas import ARTICLE_STATUS, ID, LABEL, SCHEMAS, TAG, TEXT, TIME, Schema, ref
-from tracker.web.params import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT
+from tracker.web.openapi_schemas import (
+    ARTICLE_STATUS,
+    COUNT,
+    ID,
+    LABEL,
+    SCHEMAS,
+    TAG,
+    TEXT,
+    TIME,
+    Schema,
+    ref,
+)
+from tracker.web.params import DEFAULT_LIMIT, MAX_LIMIT
 
 bp = Blueprint("openapi", __name__)
-KEY = {**ID, "maximum": MAX_ID, "examples": [1]}  # larger numbers match no route (404)
+KEY = {**ID, "examples": [1]}  # larger numbers match no route (404)
 BASE = "/api/v1"
 SPEC_PATH = f"{BASE}/openapi.json"
 BEARER = "bearer"
@@ -87,7 +98,6 @@ LIMIT = query(
     {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
 )
 CURSOR = query("cursor", "the `next` of the page before", {"type": "string", "pattern": "^[0-9]+$"})
-WHOLE = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 PAGED = (LIMIT, CURSOR)
 
 
@@ -288,10 +298,10 @@ def reading_paths() -> dict[str, dict[str, Any]]:
                 params=(
                     ARTICLE_ID,
                     query(
-                        "from", "the older version; default: the one before `to`; 0: the empty article", WHOLE
+                        "from", "the older version; default: the one before `to`; 0: the empty article", COUNT
                     ),
-                    query("to", "the newer version; default: the latest", WHOLE),
-                    query("context", "fold unchanged runs longer than twice this into one block", WHOLE),
+                    query("to", "the newer version; default: the latest", COUNT),
+                    query("context", "fold unchanged runs longer than twice this into one block", COUNT),
                 ),
                 errors=(400, 404),
                 anonymous=True,

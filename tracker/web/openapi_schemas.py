@@ -13,7 +13,7 @@ from typing import Any
 from tracker.diff import Summary
 from tracker.feeds import MAX_DAYS
 from tracker.labels import LABEL_WORDS
-from tracker.models import ARTICLE_STATUSES, DELIVERY_STATUSES
+from tracker.models import ARTICLE_STATUSES, DELIVERY_STATUSES, MAX_ID
 from tracker.rules import MAX_ITEMS, MAX_LENGTH
 from tracker.services.alerts import EVENTS
 from tracker.services.articles import MAX_INTERVAL, MIN_INTERVAL, STATUSES_USERS_SET
@@ -65,8 +65,8 @@ def page_of(item: str) -> Schema:
 
 TEXT: Schema = {"type": "string"}
 TIME: Schema = {"type": "string", "format": "date-time", "examples": ["2026-03-05T12:00:00Z"]}
-ID: Schema = {"type": "integer", "minimum": 1}
-COUNT: Schema = {"type": "integer", "minimum": 0}
+ID: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+COUNT: Schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 FLAG: Schema = {"type": "boolean"}
 LABEL: Schema = {"type": "string", "enum": list(LABEL_WORDS)}
 EVENT: Schema = {"type": "string", "enum": list(EVENTS)}

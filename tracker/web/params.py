@@ -10,10 +10,10 @@ from flask import request
 from werkzeug.exceptions import NotFound
 
 from tracker.errors import InvalidInput
+from tracker.models import MAX_ID
 from tracker.services.articles import ArticleFilter
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
-MAX_ID = 2**31 - 1  # ids, version numbers and cursors all fit PostgreSQL's INTEGER
 
 
 def ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
