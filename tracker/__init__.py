@@ -9,6 +9,7 @@ from flask import Flask
 import config
 from tracker import cli, web
 from tracker.runtime import build_runtime
+from tracker.web.jsonbodies import OrjsonProvider
 
 
 def create_app(**overrides: Any) -> Flask:
@@ -16,7 +17,7 @@ def create_app(**overrides: Any) -> Flask:
     settings = config.load(**overrides)
     app = Flask(__name__, template_folder=str(config.ROOT / "templates"), static_folder="web/static")
     app.config.update(SECRET_KEY=config.secret_key(settings), MAX_CONTENT_LENGTH=2 * 1024 * 1024)
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
+    app.json = OrjsonProvider(app)
     app.extensions["tracker"] = build_runtime(settings)
     web.init_app(app)
     cli.init_app(app)

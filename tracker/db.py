@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -66,7 +68,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Return an engine; SQLite gets WAL, foreign keys and a busy timeout so threads can share it."""
     url = database_url(url)
     # Error messages (which end in logs) leave out the statement's values: webhook secrets, feed keys.
-    kwargs = {"hide_parameters": True, **kwargs}
+    kwargs = {"hide_parameters": True, "json_deserializer": loads_json, **kwargs}
     if not is_sqlite(url):
         engine = create_engine(url, **kwargs)
         event.listen(engine.pool, "checkin", note_checkin)
@@ -78,6 +80,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
     event.listen(engine, "connect", sqlite_pragmas)
     return engine
+
+
+def loads_json(text: str | bytes) -> Any:
+    """Parse a JSON column with orjson, several times faster than json (lists read hundreds of tag
+    lists, pages thousands of paragraphs); what orjson refuses but json reads (NaN, integers past
+    64 bits) still reads."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def note_checkin(_dbapi_connection: Any, record: Any) -> None:
