@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any, TextIO
 
 import click
@@ -285,6 +286,7 @@ def serve(app: Flask) -> None:
     ticker = worker.start_in_background(run) if settings.scheduler else None
     app.extensions["tracker_scheduler"] = ticker  # /readyz asks it whether it still ticks
     click.echo(f"Serving on http://{settings.host}:{settings.port} (scheduler {'on' if ticker else 'off'})")
+    gc.freeze()  # as gunicorn.conf.py does: full collections no longer walk the loaded app
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="tracker")
     finally:
