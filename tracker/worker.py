@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 import socket
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -30,6 +29,7 @@ from tracker.services.queue import prune_checks
 logger = logging.getLogger(__name__)
 CLOCK_SLACK = 1.0  # seconds the wall clock may move against the monotonic one before it counts as a jump
 LONGEST_PAUSE = 60.0  # seconds: the most a worker waits before trying an unavailable database again
+STOP_POLL_SECONDS = 0.2  # how often `tracker worker` looks whether SIGTERM or SIGINT came
 
 
 class SteadyScheduler(BackgroundScheduler):
@@ -197,10 +197,16 @@ def lower_priority(nice: int) -> None:
 
 def run_until_stopped(runtime: Runtime) -> None:
     """Run the scheduler until SIGTERM or SIGINT; checks in flight finish and are stored first."""
-    stop = threading.Event()
+    # The main thread wakes up to look. Python runs a handler only when the main thread next runs
+    # bytecode: a signal that came just before it blocked in Event.wait() left the handler pending
+    # with nothing to wake it (a worker in the suite slept through SIGTERM so; py-spy showed it in
+    # Condition.wait's waiter.acquire()). The handler only appends to a list: it may run between
+    # any two bytecodes, locks held or not.
+    received: list[int] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, lambda signum, _frame: received.append(signum))
     ticker = start_in_background(runtime, separate=True)
-    stop.wait()
+    while not received:
+        time.sleep(STOP_POLL_SECONDS)
     logger.info("stopping: releasing unstarted checks and finishing those in flight")
     ticker.stop()
