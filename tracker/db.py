@@ -84,8 +84,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def loads_json(text: str | bytes) -> Any:
     """Parse a JSON column with orjson, several times faster than json (lists read hundreds of tag
-    lists, pages thousands of paragraphs); what orjson refuses but json reads (NaN, integers past
-    64 bits) still reads."""
+    lists, pages thousands of paragraphs); what orjson refuses but json reads (NaN, the escape of a
+    lone surrogate) still reads. orjson reads integers past 64 bits as floats: inputs that reach
+    JSON columns are capped at MAX_ID instead."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
