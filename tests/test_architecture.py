@@ -19,6 +19,7 @@ PURE = [
     "htmlblocks",
     "intervals",
     "labels",
+    "languages",
     "noise",
     "normalize",
     "pacing",
@@ -26,6 +27,7 @@ PURE = [
     "pagemeta",
     "rules",
     "snapshot",
+    "textunits",
     "timeline",
     "urls",
 ]
@@ -97,6 +99,7 @@ RULES = (
     + [(module, "playwright") for module in ALL_MODULES if module != "tracker/render.py"]
     + [(module, "feedparser") for module in ALL_MODULES if module != "tracker/feeds.py"]
     + [(module, "feedgen") for module in ALL_MODULES if module != "tracker/atom.py"]
+    + [(module, "py3langid") for module in ALL_MODULES if module != "tracker/languages.py"]
     + [
         (module, "prometheus_client")
         for module in ALL_MODULES

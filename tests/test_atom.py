@@ -99,7 +99,7 @@ def test_an_articles_feed_has_one_entry_per_change(client: FlaskClient, runtime:
     assert rewrite.link == f"{BASE}/articles/{article_id}/diff?from=2&to=3"
     assert {tag.term for tag in rewrite.tags} == {"numbers_changed", "stealth_edit"}
     assert (
-        "<p>… evening to discuss the proposal, which has divided residents for months. "
+        '<p dir="auto">… evening to discuss the proposal, which has divided residents for months. '
         "<del>Supporters say</del><ins>Critics now say 40 jobs, not 400,</ins> the plan would bring"
     ) in rewrite.content[0].value
     assert client.get(f"/articles/{article_id}/diff?from=2&to=3&view=side").status_code == 200
@@ -239,10 +239,13 @@ def test_the_excerpt_shows_a_few_clipped_changes_and_links_to_the_rest():
     )
     html = diff_excerpt(diff_articles(old, new), summary="the summary", link="https://t.example/d?a=1&b=2")
     assert html.startswith("<p><strong>the summary</strong></p>")
-    assert "<p>Headline: <del>Budget</del> <ins>Budget passed</ins></p>" in html
-    assert "<p>… word291 word292 word293 word294 word295 word296 word297 word298 word299 " in html
+    assert "<p>Headline: <bdi>Budget<ins> passed</ins></bdi></p>" in html  # marked as paragraphs are
+    assert (
+        '<p dir="auto">… word290 word291 word292 word293 word294 word295 word296 word297 word298 word299 '
+        in html
+    )
     assert "word10 " not in html  # the unchanged start of the long paragraph is cut
-    assert "<del>end.</del><ins>finish.</ins>" in html
+    assert "<del>end</del><ins>finish</ins>." in html
     assert html.count("<ins>New paragraph") == 5 and "&lt;tags&gt;" in html
     assert html.endswith(
         '<a href="https://t.example/d?a=1&amp;b=2">4 more changed paragraphs in the diff</a></p>'

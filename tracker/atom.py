@@ -12,8 +12,9 @@ from html import escape
 
 from feedgen.feed import FeedGenerator
 
-from tracker.diff import Block, TextDiff
+from tracker.diff import Block, FieldChange, TextDiff
 from tracker.labels import LABEL_WORDS
+from tracker.textunits import tokens
 
 EXCERPT_CHANGES = 6  # changed paragraphs an entry shows; its link opens the whole diff
 PARAGRAPH_CHARS = 500  # of one inserted, removed or moved paragraph (or one run inside a changed one)
@@ -79,9 +80,10 @@ def diff_excerpt(diff: TextDiff, *, summary: str, link: str) -> str:
     parts = [f"<p><strong>{escape(summary)}</strong></p>"]
     for name, field in (("Headline", diff.title), ("Byline", diff.byline)):
         if field is not None:
-            parts.append(f"<p>{name}: {marked('-', field.old or '')} {marked('+', field.new or '')}</p>")
+            parts.append(f"<p>{name}: <bdi>{field_html(field)}</bdi></p>")
     changed = [block for block in diff.blocks if block.op != "equal"]
-    parts.extend(f"<p>{block_html(block)}</p>" for block in changed[:EXCERPT_CHANGES])
+    # dir="auto": an Arabic or Hebrew paragraph reads right to left in any feed reader
+    parts.extend(f'<p dir="auto">{block_html(block)}</p>' for block in changed[:EXCERPT_CHANGES])
     hidden = len(changed) - EXCERPT_CHANGES
     more = f"{hidden} more changed paragraph{'' if hidden == 1 else 's'} in the diff" if hidden > 0 else ""
     parts.append(f'<p><a href="{escape(link)}">{more or "Open the diff"}</a></p>')
@@ -107,6 +109,13 @@ def block_html(block: Block) -> str:
     )
 
 
+def field_html(field: FieldChange) -> str:
+    """Return a headline or byline change: its word marks, or the old and the new value whole."""
+    if field.words:
+        return "".join(escape(text) if op == "=" else marked(op, text) for op, text in field.words)
+    return f"{marked('-', field.old or '')} {marked('+', field.new or '')}"
+
+
 def marked(op: str, text: str) -> str:
     tag = "ins" if op == "+" else "del"
     return f"<{tag}>{escape(text)}</{tag}>"
@@ -114,9 +123,21 @@ def marked(op: str, text: str) -> str:
 
 def clip(text: str, head: int, tail: int) -> str:
     """Return text with its middle cut to "…", keeping at most `head` characters of its start and
-    `tail` of its end, at word boundaries."""
+    `tail` of its end, cut between words (or characters, in scripts without spaces)."""
     if len(text) <= head + tail:
         return text
-    start = text[:head].rsplit(" ", 1)[0] + " " if head else ""
-    end = " " + text[-tail:].split(" ", 1)[-1] if tail else ""
+    parts = tokens(text)
+    start = "".join(at_most_chars(parts, head)).rstrip() + " " if head else ""
+    end = " " + "".join(reversed(at_most_chars(parts[::-1], tail))).lstrip() if tail else ""
     return f"{start}…{end}"
+
+
+def at_most_chars(parts: list[str], limit: int) -> list[str]:
+    """Return the leading parts that together hold at most `limit` characters."""
+    taken, length = [], 0
+    for part in parts:
+        length += len(part)
+        if length > limit:
+            break
+        taken.append(part)
+    return taken

@@ -2,9 +2,10 @@
 
 difflib aligns paragraphs (cheap: it compares whole strings by hash); inside a replaced stretch a
 small dynamic programme pairs each removed paragraph with the added one it most resembles, and
-diff-match-patch (its C++ build, fast-diff-match-patch) with semantic cleanup diffs the words of
-each pair. A paragraph that left one place and reappears unchanged elsewhere is a move, not a
-deletion plus an insertion.
+diff-match-patch (its C++ build, fast-diff-match-patch) with semantic cleanup diffs the tokens of
+each pair: words and punctuation marks, or characters in scripts written without spaces
+(tracker.textunits), so an edit is marked as tightly in Chinese as in German. A paragraph that left
+one place and reappears unchanged elsewhere is a move, not a deletion plus an insertion.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import ClassVar
 
 import fast_diff_match_patch
 
-SIMILAR = 0.5  # Dice overlap of word sets above which a removed and an added paragraph are one edit
+from tracker.textunits import count_words, similarity_keys, tokens
+
+SIMILAR = 0.5  # Dice overlap of similarity keys (tracker.textunits) above which a removed and an added paragraph are one edit
 MAX_PAIRING_CELLS = 250_000  # beyond this a replaced stretch is a rewrite: no pairing attempted
 PAIRING_BAND = 12  # how far from the diagonal pairs are scored, in paragraphs
 
@@ -50,8 +53,11 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
+    """A headline, byline or date before and after; `words` marks the change when both exist."""
+
     old: str | None
     new: str | None
+    words: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +92,8 @@ def diff_articles(old: ArticleText, new: ArticleText) -> TextDiff:
     """Return the diff from old to new: headline, byline and date changes, paragraph blocks, counts."""
     blocks = diff_paragraphs(old.paragraphs, new.paragraphs)
     return TextDiff(
-        title=field_change(old.title, new.title),
-        byline=field_change(old.byline, new.byline),
+        title=field_change(old.title, new.title, marked=True),
+        byline=field_change(old.byline, new.byline, marked=True),
         published_at=field_change(old.published_at, new.published_at),
         modified_at=field_change(old.modified_at, new.modified_at),
         blocks=blocks,
@@ -120,8 +126,11 @@ def fold_unchanged(blocks: Sequence[Block], context: int) -> list[Block | Fold]:
     return items
 
 
-def field_change(old: str | None, new: str | None) -> FieldChange | None:
-    return None if old == new else FieldChange(old, new)
+def field_change(old: str | None, new: str | None, *, marked: bool = False) -> FieldChange | None:
+    """Return the change of one field; `marked` text fields get word marks, as paragraphs do."""
+    if old == new:
+        return None
+    return FieldChange(old, new, word_changes(old, new) if marked and old and new else None)
 
 
 def diff_paragraphs(old: Sequence[str], new: Sequence[str]) -> tuple[Block, ...]:
@@ -149,8 +158,8 @@ def pair_similar(
     n, m = len(olds), len(news)
     if n == 0 or m == 0 or n * m > MAX_PAIRING_CELLS:
         return [(i, None) for i in olds] + [(None, j) for j in news]
-    old_words = [word_set(old[i]) for i in olds]
-    new_words = [word_set(new[j]) for j in news]
+    old_words = [similarity_keys(old[i]) for i in olds]
+    new_words = [similarity_keys(new[j]) for j in news]
     if n == m and all(dice(a, b) >= SIMILAR for a, b in zip(old_words, new_words, strict=True)):
         return list(zip(olds, news, strict=True))  # the common case: each paragraph edited in place
     band = PAIRING_BAND + abs(n - m)
@@ -189,12 +198,8 @@ def rows_from_scores(
     return reversed_rows[::-1]
 
 
-def word_set(text: str) -> frozenset[str]:
-    return frozenset(text.lower().split())
-
-
 def dice(a: frozenset[str], b: frozenset[str]) -> float:
-    """Return the Dice coefficient of two word sets (1.0 when both are empty)."""
+    """Return the Dice coefficient of two sets of keys (1.0 when both are empty)."""
     if not a and not b:
         return 1.0
     return 2 * len(a & b) / (len(a) + len(b))
@@ -237,46 +242,36 @@ def row_block(
 
 
 def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
-    """Return the word-level diff of two paragraphs as ("=" | "-" | "+", text) runs.
+    """Return the word-level diff of two paragraphs as ("=" | "-" | "+", text) runs that join back
+    to each side's text.
 
-    Words are split on spaces, as `git diff --word-diff` does, and each is encoded as one
-    character so that diff-match-patch compares whole words; a semantic cleanup weighed in
-    characters then merges small islands of equality, so a rewritten phrase reads as one change.
+    Each token (tracker.textunits) is encoded as one character so that diff-match-patch compares
+    whole tokens; a semantic cleanup weighed in characters then merges small islands of equality,
+    so a rewritten phrase reads as one change.
     """
-    old_words, new_words = old.split(" "), new.split(" ")
-    old_keys, new_keys = first_apart(old_words), first_apart(new_words)
-    symbols = {key: chr(0x10000 + n) for n, key in enumerate(dict.fromkeys(old_keys + new_keys))}
+    old_tokens, new_tokens = tokens(old), tokens(new)
+    symbols: dict[str, str] = {}
+    for token in (*old_tokens, *new_tokens):
+        symbols.setdefault(token, chr(0x10000 + len(symbols)))
     counts = fast_diff_match_patch.diff(
-        "".join(map(symbols.__getitem__, old_keys)),
-        "".join(map(symbols.__getitem__, new_keys)),
+        "".join(map(symbols.__getitem__, old_tokens)),
+        "".join(map(symbols.__getitem__, new_tokens)),
         timelimit=0,
         checklines=False,
         cleanup="No",
         counts_only=True,
     )
     runs = []
-    in_old = in_new = 0  # words of each side consumed so far
+    in_old = in_new = 0  # tokens of each side consumed so far
     for op, count in counts:
         if op == "+":
-            runs.append((op, words_at(new_words, in_new, count)))
+            runs.append((op, "".join(new_tokens[in_new : in_new + count])))
             in_new += count
         else:
-            runs.append((op, words_at(old_words, in_old, count)))
+            runs.append((op, "".join(old_tokens[in_old : in_old + count])))
             in_old += count
             in_new += count if op == "=" else 0
     return tuple(spaces_outside_changes(merge_runs(cleanup_semantic(runs))))
-
-
-def first_apart(words: list[str]) -> list[str | tuple[str]]:
-    """Return the words as diff keys, the first one apart: it has no space before it, so it only
-    matches the other side's first word and every equal run stands alike on both sides."""
-    return [(words[0],), *words[1:]]
-
-
-def words_at(words: list[str], start: int, count: int) -> str:
-    """Return count words from start as they stand in the text: each but the text's first with the
-    space before it, so that runs join back to the paragraph."""
-    return (" " if start else "") + " ".join(words[start : start + count])
 
 
 def cleanup_semantic(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -356,12 +351,12 @@ def summarize(blocks: Sequence[Block]) -> Summary:
     count = {
         op: sum(1 for block in blocks if block.op == op) for op in ("insert", "delete", "replace", "move")
     }
-    words_added = sum(len(block.new.split()) for block in blocks if block.op == "insert" and block.new)
-    words_removed = sum(len(block.old.split()) for block in blocks if block.op == "delete" and block.old)
+    words_added = sum(count_words(block.new) for block in blocks if block.op == "insert" and block.new)
+    words_removed = sum(count_words(block.old) for block in blocks if block.op == "delete" and block.old)
     for block in blocks:
         for op, text in block.words or ():
-            words_added += len(text.split()) if op == "+" else 0
-            words_removed += len(text.split()) if op == "-" else 0
+            words_added += count_words(text) if op == "+" else 0
+            words_removed += count_words(text) if op == "-" else 0
     return Summary(
         paragraphs_added=count["insert"],
         paragraphs_removed=count["delete"],

@@ -24,14 +24,16 @@ from trafilatura.settings import Document
 from tracker import noise
 from tracker.errors import ExtractError
 from tracker.htmlblocks import Block, element_blocks, link_share, visible_text
+from tracker.languages import article_language
 from tracker.normalize import at_most, clean_paragraphs, clean_text
 from tracker.pagemeta import PageMeta, page_meta
 from tracker.rules import DEFAULT_RULES, ExtractionRules
+from tracker.textunits import count_words
 from tracker.urls import MAX_URL_LENGTH
 
 # Bump when extraction changes in a way that may change versions: the next check of every
 # article then re-extracts its latest version first, so an upgrade never looks like an edit.
-EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/5"
+EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/6"
 MIN_ARTICLE_WORDS = 30
 NEVER_TEXT = ("script", "style", "noscript", "svg", "iframe", "template", "link", "meta")
 SIGNUP_BOX_MAX_WORDS = 60  # a sign-up box says a line or two; more text around the field is the page
@@ -52,6 +54,7 @@ class ExtractedArticle:
     lead_image: str | None
     paragraphs: tuple[str, ...]
     method: str  # trafilatura | readability | include | whole_page
+    language: str | None = None  # BCP 47: as the page declares it, or detected (tracker.languages)
 
 
 def extractor_name(rules: ExtractionRules) -> str:
@@ -86,6 +89,7 @@ def extract_article(
         lead_image=at_most(meta.lead_image, MAX_URL_LENGTH),
         paragraphs=paragraphs,
         method=method,
+        language=article_language(meta.language, "\n".join(paragraphs)),
     )
 
 
@@ -119,7 +123,7 @@ def drop_signup_boxes(tree: lxml.html.HtmlElement) -> None:
         box = field
         for ancestor in field.iterancestors():
             if ancestor.tag in ("body", "article", "main") or (
-                len(visible_text(ancestor).split()) > SIGNUP_BOX_MAX_WORDS
+                count_words(visible_text(ancestor)) > SIGNUP_BOX_MAX_WORDS
             ):
                 break
             box = ancestor
@@ -217,8 +221,9 @@ def readability_blocks(html: str, rules: ExtractionRules) -> list[Block]:
 
 def enough_words(blocks: list[Block]) -> bool:
     """Both extractors return *something* for any page (a menu, a footer); below this they found no
-    article."""
-    return sum(len(text.split()) for text, _share in blocks) >= MIN_ARTICLE_WORDS
+    article (words as tracker.textunits counts them, so a Chinese article is no shorter than its
+    English translation)."""
+    return sum(count_words(text) for text, _share in blocks) >= MIN_ARTICLE_WORDS
 
 
 def body_blocks(body: etree._Element) -> list[Block]:

@@ -12,8 +12,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from tracker.textunits import count_words
+
 # Zero-width and invisible formatting characters that publishers' CMSes sprinkle in and out.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u180e"), None)
+# The joiners are text between two characters (Persian and Hindi spelling, emoji sequences such as
+# a family), so they stay there; at a word's edge they are churn like the rest. The hash drops them.
+LOOSE_JOINER = re.compile(r"(?<!\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\S)")
+JOINERS = dict.fromkeys(map(ord, "\u200c\u200d"), None)
 WHITESPACE = re.compile(r"\s+")
 # Folded only for hashing: a quote changing from ' to ’ is not an edit of the article.
 HASH_FOLD = str.maketrans(
@@ -48,7 +54,8 @@ def at_most(value: str | None, longest: int) -> str | None:
 def clean_text(text: str) -> str:
     """Return text in NFC with invisible characters removed and whitespace collapsed to single spaces."""
     # Removed before composing: "e\u200b\u0301" must become "é", as cleaning it again would make it.
-    return WHITESPACE.sub(" ", unicodedata.normalize("NFC", text.translate(INVISIBLE))).strip()
+    visible = LOOSE_JOINER.sub("", WHITESPACE.sub(" ", text.translate(INVISIBLE)))
+    return WHITESPACE.sub(" ", unicodedata.normalize("NFC", visible)).strip()
 
 
 def clean_paragraphs(paragraphs: Iterable[str]) -> tuple[str, ...]:
@@ -57,8 +64,8 @@ def clean_paragraphs(paragraphs: Iterable[str]) -> tuple[str, ...]:
 
 
 def word_count(paragraphs: Iterable[str]) -> int:
-    """Return the number of whitespace-separated words."""
-    return sum(len(text.split()) for text in paragraphs)
+    """Return the number of words, each character of a script written without spaces counting as one."""
+    return sum(map(count_words, paragraphs))
 
 
 def content_hash(title: str | None, byline: str | None, paragraphs: Iterable[str]) -> str:
@@ -69,4 +76,4 @@ def content_hash(title: str | None, byline: str | None, paragraphs: Iterable[str
 
 def fold(text: str) -> str:
     """Return text with typographic variants folded to plain ASCII forms (for hashing only)."""
-    return clean_text(text).translate(HASH_FOLD)
+    return clean_text(text).translate(JOINERS).translate(HASH_FOLD)

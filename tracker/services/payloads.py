@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from tracker.diff import Block, Fold, TextDiff, fold_unchanged
+from tracker.diff import Block, FieldChange, Fold, TextDiff, fold_unchanged
 from tracker.feeds import FeedLink
 from tracker.models import (
     ApiToken,
@@ -107,6 +107,7 @@ def version_summary_payload(version: Version, *, base: str = "") -> dict[str, An
         "byline": version.byline,
         "published_at": version.published_at,
         "modified_at": version.modified_at,
+        "language": version.language,
         "word_count": version.word_count,
         "matches_version": version.matches_number,
         "baseline": version.baseline,
@@ -159,8 +160,11 @@ def change_payload(entry: ChangeEntry, *, base: str = "") -> dict[str, Any]:
     }
 
 
-def field_payload(change: Any) -> dict[str, str | None] | None:
-    return None if change is None else {"old": change.old, "new": change.new}
+def field_payload(change: FieldChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    words = [list(run) for run in change.words] if change.words is not None else None
+    return {"old": change.old, "new": change.new, "words": words}
 
 
 def summary_payload(diff: TextDiff) -> dict[str, int]:

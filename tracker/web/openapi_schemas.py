@@ -105,9 +105,32 @@ PATTERNS: Schema = described(
     "text that must (include) or must not (exclude) occur in the link or title; * stands for anything",
     nullable(LINES),
 )
+WORD_RUNS: Schema = described(
+    "runs of unchanged (=), removed (-) and added (+) text that join back to each side: words and "
+    "punctuation marks, or characters in scripts written without spaces",
+    list_of(
+        {
+            "type": "array",
+            "prefixItems": [{"type": "string", "enum": ["=", "-", "+"]}, TEXT],
+            "minItems": 2,
+            "maxItems": 2,
+        }
+    ),
+)
 FIELD_CHANGE = described(
     "the value before and after; null when it did not change",
-    nullable(shape({"old": nullable(TEXT), "new": nullable(TEXT)})),
+    nullable(
+        shape(
+            {
+                "old": nullable(TEXT),
+                "new": nullable(TEXT),
+                "words": described(
+                    "headline and byline when both values exist: " + WORD_RUNS["description"],
+                    nullable(WORD_RUNS),
+                ),
+            }
+        )
+    ),
 )
 VERSION_FIELDS: dict[str, Schema] = {
     "article_id": ID,
@@ -118,6 +141,9 @@ VERSION_FIELDS: dict[str, Schema] = {
     "byline": nullable(TEXT),
     "published_at": described("as the page states it", nullable(TEXT)),
     "modified_at": described("as the page states it", nullable(TEXT)),
+    "language": described(
+        "BCP 47 tag (`zh-CN`): declared by the page, or detected in the text; null: unknown", nullable(TEXT)
+    ),
     "word_count": COUNT,
     "matches_version": described("the earlier version with the same text (a revert)", nullable(ID)),
     "baseline": described("re-read with new extraction rules or a new extractor; no change", FLAG),
@@ -183,19 +209,7 @@ BLOCK = shape(
         "op": {"type": "string", "enum": ["equal", "insert", "delete", "replace", "move"]},
         "old": nullable(TEXT),
         "new": nullable(TEXT),
-        "words": described(
-            "on replace blocks: runs of unchanged (=), removed (-) and added (+) words",
-            nullable(
-                list_of(
-                    {
-                        "type": "array",
-                        "prefixItems": [{"type": "string", "enum": ["=", "-", "+"]}, TEXT],
-                        "minItems": 2,
-                        "maxItems": 2,
-                    }
-                )
-            ),
-        ),
+        "words": described("on replace blocks: " + WORD_RUNS["description"], nullable(WORD_RUNS)),
     },
     {
         "from_index": described("on move blocks, 0-based", COUNT),
