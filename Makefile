@@ -28,7 +28,9 @@ $(VENV)/.testing: requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@ $(VENV)/.runtime
 
-# Browser tests drive Debian's chromium; Playwright never downloads a browser here.
+# Browser tests drive Debian's chromium; Playwright never downloads a browser here. The Noto
+# fonts let it draw Chinese, Japanese, Korean, Arabic, Hebrew, Devanagari and Thai in screenshots.
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES); }

@@ -25,11 +25,13 @@ FILLER = (
 )
 
 
-def article_page(title: str, paragraphs: list[str], *, extra_head: str = "", sidebar: str = "") -> str:
+def article_page(
+    title: str, paragraphs: list[str], *, extra_head: str = "", sidebar: str = "", lang: str = "en"
+) -> str:
     """Return a realistic article page: head, navigation, the article, a sidebar and a footer."""
     body = "\n".join(f"<p>{html.escape(text)}</p>" for text in paragraphs)
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} | The Daily Test</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)} | The Daily Test</title>
 <meta property="og:title" content="{html.escape(title)}">{extra_head}</head>
 <body><header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav></header>
 <main><article><h1>{html.escape(title)}</h1><div class="byline">By Jane Reporter</div>
