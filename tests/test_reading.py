@@ -69,10 +69,12 @@ def test_headline_byline_and_dates_are_their_own_lines(client, runtime, site):
     )
     article_id = seed(runtime, site, [old, new])
     page = client.get(f"/articles/{article_id}/diff?from=1&to=2&view=inline").get_data(as_text=True)
-    assert "<del>Old headline</del>" in page and "<ins>New headline</ins>" in page
-    assert "<del>2026-03-01</del>" in page and "<ins>2026-03-05</ins>" in page
+    # the headline is marked word by word, as paragraphs are; dates are shown whole
+    assert '<bdi class="field-words"><del>Old</del><ins>New</ins> headline</bdi>' in page
+    assert "<del><bdi>2026-03-01</bdi></del>" in page and "<ins><bdi>2026-03-05</bdi></ins>" in page
     api = client.get(f"/api/v1/articles/{article_id}/diff").get_json()
-    assert api["modified_at"] == {"old": "2026-03-01", "new": "2026-03-05"}
+    assert api["title"]["words"] == [["-", "Old"], ["+", "New"], ["=", " headline"]]
+    assert api["modified_at"] == {"old": "2026-03-01", "new": "2026-03-05", "words": None}
     assert "headline_changed" in api["labels"]
 
 

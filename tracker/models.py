@@ -180,6 +180,7 @@ class Version(Base):
     word_count: Mapped[int]
     final_url: Mapped[str] = mapped_column(String(URL_LENGTH))
     lead_image: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    language: Mapped[str | None] = mapped_column(String(35))  # BCP 47, declared or detected
     extractor: Mapped[str] = mapped_column(String(128))  # extractor version and rules fingerprint
     # A baseline re-extracts the previous version's stored page with a new extractor or new rules:
     # a change in how we read the page, not in the article.

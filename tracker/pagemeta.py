@@ -1,4 +1,4 @@
-"""What a page says about itself in its head: dates, canonical URL, lead image, title."""
+"""What a page says about itself in its head: dates, canonical URL, lead image, title, language."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from tracker.languages import language_tag
 from tracker.normalize import clean_text
 
 PUBLISHED_KEYS = ("article:published_time", "datepublished", "og:published_time", "dc.date.issued", "date")
@@ -19,6 +20,9 @@ MODIFIED_KEYS = (
 )
 IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src", "image")
 TITLE_KEYS = ("og:title", "twitter:title")
+# After <html lang> and Content-Language, in this order; inlanguage is JSON-LD's (or an itemprop's).
+LANGUAGE_KEYS = ("content-language", "language", "dc.language", "og:locale", "inlanguage")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,7 @@ class PageMeta:
     modified_at: str | None
     canonical_url: str | None
     lead_image: str | None
+    language: str | None  # BCP 47, as the page declares it
 
 
 def page_meta(tree: lxml.html.HtmlElement) -> PageMeta:
@@ -43,7 +48,28 @@ def page_meta(tree: lxml.html.HtmlElement) -> PageMeta:
         modified_at=first(meta, MODIFIED_KEYS),
         canonical_url=link_href(tree, "canonical"),
         lead_image=first(meta, IMAGE_KEYS),
+        language=declared_language(tree, meta),
     )
+
+
+def declared_language(tree: lxml.html.HtmlElement, meta: dict[str, str]) -> str | None:
+    """Return the first language tag the page declares: <html lang> (or xml:lang), Content-Language,
+    then its meta tags, og:locale and JSON-LD inLanguage; values that are no tag are skipped."""
+    declared = [
+        tree.get("lang"),
+        tree.get("xml:lang") or tree.get(XML_LANG),
+        http_equiv(tree, "content-language"),
+        *(meta.get(key) for key in LANGUAGE_KEYS),
+    ]
+    return next((tag for value in declared if value and (tag := language_tag(value))), None)
+
+
+def http_equiv(tree: lxml.html.HtmlElement, name: str) -> str | None:
+    """Return the content of the page's first <meta http-equiv=name>."""
+    for tag in tree.iter("meta"):
+        if (tag.get("http-equiv") or "").strip().lower() == name:
+            return tag.get("content")
+    return None
 
 
 def first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
@@ -64,7 +90,7 @@ def meta_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
 
 
 def json_ld_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
-    """Return datePublished, dateModified and image found in the page's JSON-LD blocks."""
+    """Return datePublished, dateModified, image and inLanguage found in the page's JSON-LD blocks."""
     found: dict[str, str] = {}
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
@@ -74,10 +100,14 @@ def json_ld_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
         except ValueError:
             continue
         for node in json_ld_nodes(data):
-            for key in ("datePublished", "dateModified", "image"):
+            for key in ("datePublished", "dateModified", "image", "inLanguage"):
                 value = node.get(key)
-                if isinstance(value, dict):
-                    value = value.get("url")
+                if isinstance(value, dict):  # an ImageObject's url; a Language's code, else its name
+                    value = (
+                        value.get("url")
+                        if key == "image"
+                        else value.get("alternateName") or value.get("name")
+                    )
                 if isinstance(value, list) and value and isinstance(value[0], str):
                     value = value[0]
                 if isinstance(value, str):

@@ -307,6 +307,7 @@ def version_from(
         published_at=extracted.published_at,
         modified_at=extracted.modified_at,
         lead_image=extracted.lead_image,
+        language=extracted.language,
         paragraphs=list(extracted.paragraphs),
         word_count=word_count(extracted.paragraphs),
         final_url=final_url,

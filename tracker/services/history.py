@@ -158,6 +158,15 @@ def version_entries(
     ]
 
 
+def latest_language(session: Session, article: Article) -> str | None:
+    """Return the language of the article's latest version (None before its first, or unknown)."""
+    return session.scalar(
+        select(Version.language).where(
+            Version.article_id == article.id, Version.number == article.version_count
+        )
+    )
+
+
 def version_dates(session: Session, article_id: int) -> list[Row[tuple[int, datetime]]]:
     """Return the number and date of every version, oldest first: all that a version picker shows
     (a thousand full timeline entries cost tens of milliseconds to load, these a few)."""

@@ -99,6 +99,7 @@ def article(article_id: int) -> str:
         older=older,
         newer=newer is not None,
         checks=history.list_checks(session, article_id, limit=30),
+        language=history.latest_language(session, item),
         subscription=subscription,
         describe=DescribeForm(
             tags=", ".join(subscription.tags) if subscription else "",

@@ -10,6 +10,7 @@ from flask import Flask
 
 from tracker.diff import Summary
 from tracker.labels import LABEL_WORDS, summary_line
+from tracker.languages import language_label, text_direction
 from tracker.urls import host_of
 
 
@@ -17,6 +18,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(host_of, "site")
     app.add_template_filter(change_line)
+    app.add_template_filter(language_label)
+    app.add_template_filter(text_direction)
     app.jinja_env.globals["label_words"] = LABEL_WORDS
 
 
