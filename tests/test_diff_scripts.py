@@ -7,6 +7,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tracker import textunits
 from tracker.diff import ArticleText, diff_articles, word_changes
 from tracker.textunits import count_words, tokens
 
@@ -144,3 +145,16 @@ def test_tokens_give_the_text_back():
     text = "«Il a dit : 3,5 %» 央行表示，略高于预期 👨\u200d👩\u200d👧 O'Brien’s"
     assert "".join(tokens(text)) == text
     assert "O'Brien’s" in tokens(text)
+
+
+SIMPLE_PIECES = st.sampled_from(
+    ["The", " ", "council", "’s", "don't", "3.5", "1,200", "—", "“", "”", ".", ",", "央行", "表示", "，", "。",
+     "ラーメン", "々", "「", "」", "３１．２", "％", "iPhone", "\n", "  ", "_x", "O'Brien", "€12"]
+)  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(st.lists(SIMPLE_PIECES, min_size=1, max_size=20).map("".join))
+def test_the_fast_engine_cuts_simple_text_as_the_grapheme_engine_does(text):
+    assert textunits.NEEDS_GRAPHEMES.search(text) is None
+    assert textunits.SIMPLE_TOKEN.findall(text) == textunits.TOKEN.findall(text)

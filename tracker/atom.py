@@ -6,6 +6,7 @@ Pure: the web layer hands over frozen values with absolute links; nothing here r
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -132,7 +133,7 @@ def clip(text: str, head: int, tail: int) -> str:
     return f"{start}…{end}"
 
 
-def at_most_chars(parts: list[str], limit: int) -> list[str]:
+def at_most_chars(parts: Sequence[str], limit: int) -> list[str]:
     """Return the leading parts that together hold at most `limit` characters."""
     taken, length = [], 0
     for part in parts:

@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import chain, compress, takewhile
 from typing import ClassVar
 
 import fast_diff_match_patch
@@ -158,10 +160,12 @@ def pair_similar(
     n, m = len(olds), len(news)
     if n == 0 or m == 0 or n * m > MAX_PAIRING_CELLS:
         return [(i, None) for i in olds] + [(None, j) for j in news]
+    if n == m and all(
+        kept_share(word_changes(old[i], new[j])) >= SIMILAR for i, j in zip(olds, news, strict=True)
+    ):
+        return list(zip(olds, news, strict=True))  # the common case: each paragraph edited in place
     old_words = [similarity_keys(old[i]) for i in olds]
     new_words = [similarity_keys(new[j]) for j in news]
-    if n == m and all(dice(a, b) >= SIMILAR for a, b in zip(old_words, new_words, strict=True)):
-        return list(zip(olds, news, strict=True))  # the common case: each paragraph edited in place
     band = PAIRING_BAND + abs(n - m)
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for a in range(1, n + 1):
@@ -196,6 +200,14 @@ def rows_from_scores(
             reversed_rows.append((olds[a - 1], None))
             a -= 1
     return reversed_rows[::-1]
+
+
+def kept_share(runs: tuple[tuple[str, str], ...]) -> float:
+    """Return the share of both sides' text that a word diff leaves unchanged (1.0 for two empty texts).
+    Cheaper than comparing keys when the diff is needed anyway: each pair edited in place is shown."""
+    kept = sum(len(text) for op, text in runs if op == "=")
+    total = sum(len(text) * (2 if op == "=" else 1) for op, text in runs)
+    return 2 * kept / total if total else 1.0
 
 
 def dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -241,6 +253,7 @@ def row_block(
     return Block("replace", old[i], new[j], words=word_changes(old[i], new[j]))
 
 
+@lru_cache(maxsize=1024)  # pairing paragraphs edited in place diffs them; their blocks reuse it
 def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
     """Return the word-level diff of two paragraphs as ("=" | "-" | "+", text) runs that join back
     to each side's text.
@@ -250,12 +263,10 @@ def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
     so a rewritten phrase reads as one change.
     """
     old_tokens, new_tokens = tokens(old), tokens(new)
-    symbols: dict[str, str] = {}
-    for token in (*old_tokens, *new_tokens):
-        symbols.setdefault(token, chr(0x10000 + len(symbols)))
+    symbols = token_symbols(old_tokens + new_tokens)
     counts = fast_diff_match_patch.diff(
-        "".join(map(symbols.__getitem__, old_tokens)),
-        "".join(map(symbols.__getitem__, new_tokens)),
+        "".join(map(symbols.get, old_tokens, old_tokens)),
+        "".join(map(symbols.get, new_tokens, new_tokens)),
         timelimit=0,
         checklines=False,
         cleanup="No",
@@ -272,6 +283,17 @@ def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
             in_old += count
             in_new += count if op == "=" else 0
     return tuple(spaces_outside_changes(merge_runs(cleanup_semantic(runs))))
+
+
+def token_symbols(all_tokens: tuple[str, ...]) -> dict[str, str]:
+    """Return a character of its own for each token that is not one already below U+10000 (words,
+    numbers, clusters, and the rare single characters up there), numbered from U+10000 so that no
+    symbol is a character of the text. Most tokens in Chinese or Japanese stand for themselves,
+    which spares hashing each one (built from C-level iterators: this runs for every changed paragraph)."""
+    longer = compress(all_tokens, map((1).__lt__, map(len, all_tokens)))
+    astral = compress(all_tokens, map("\U00010000".__le__, all_tokens))
+    distinct = dict.fromkeys(chain(longer, astral))
+    return dict(zip(distinct, map(chr, range(0x10000, 0x10000 + len(distinct))), strict=True))
 
 
 def cleanup_semantic(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -333,11 +355,8 @@ def spaces_outside_changes(runs: list[list[str]]) -> list[tuple[str, str]]:
     for index, (op, _text) in enumerate(runs):
         if op != "=":
             continue
-        group = []
-        for run in runs[index + 1 :]:
-            if run[0] == "=":
-                break
-            group.append(run)
+        # merged runs hold at most a deletion and an insertion between two equalities
+        group = list(takewhile(lambda run: run[0] != "=", runs[index + 1 : index + 3]))
         replaced = {run[0] for run in group} == {"-", "+"}  # both sides lose the space: both stay whole
         if replaced and all(run[1].startswith(" ") for run in group):
             runs[index][1] += " "
