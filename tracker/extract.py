@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 import lxml.html
+import regex
 import trafilatura
 from lxml import etree
 from readability import Document as Readability
@@ -23,7 +24,7 @@ from trafilatura.settings import Document
 
 from tracker import noise
 from tracker.errors import ExtractError
-from tracker.htmlblocks import Block, element_blocks, link_share, visible_text
+from tracker.htmlblocks import INLINE, Block, element_blocks, link_share, visible_text
 from tracker.languages import article_language
 from tracker.normalize import at_most, clean_paragraphs, clean_text
 from tracker.pagemeta import PageMeta, page_meta
@@ -39,6 +40,9 @@ NEVER_TEXT = ("script", "style", "noscript", "svg", "iframe", "template", "link"
 SIGNUP_BOX_MAX_WORDS = 60  # a sign-up box says a line or two; more text around the field is the page
 # Control characters no XML text may hold: lxml refuses them wherever trafilatura copies text around.
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+CUT_MARKS = regex.compile(r"\p{M}*")
+SENTENCE_BLOCKS = frozenset({"p", "li", "blockquote", "dd", "td", "figcaption"})
+SENTENCE_MIN_WORDS = 4  # other words around a <time> that make it part of a sentence
 MAX_DATE_CHARS = 64  # a page's own date as it writes it; versions store no more (tracker.models)
 
 
@@ -82,7 +86,7 @@ def extract_article(
         raise ExtractError("no article text was found on the page", code="no_article")
     return ExtractedArticle(
         title=title,
-        byline=clean_byline(byline),
+        byline=with_cut_marks_restored(clean_byline(byline), html),
         published_at=at_most(meta.published_at, MAX_DATE_CHARS),
         modified_at=at_most(meta.modified_at, MAX_DATE_CHARS),
         canonical_url=at_most(meta.canonical_url, MAX_URL_LENGTH),
@@ -110,10 +114,30 @@ def prepare(tree: lxml.html.HtmlElement, rules: ExtractionRules) -> None:
                 element.drop_tree()
     drop_signup_boxes(tree)
     unlink_linked_sentences(tree)
+    unwrap_times_in_sentences(tree)
     for element in tree.iter("figcaption"):
         element.tag = "p"
     for element in tree.iter("figure"):
         element.tag = "div"
+
+
+def unwrap_times_in_sentences(tree: lxml.html.HtmlElement) -> None:
+    """Make a <time> inside a sentence ("He said <time>on Monday</time> that ...") plain text:
+    trafilatura deletes every <time> with its text, which cut words out of the article. A <time>
+    in a byline or dateline ("Jane Doe · <time>3 hours ago</time>"), which is no sentence, is left
+    to trafilatura: that deletion is what keeps such churn out of the body."""
+    for element in list(tree.iter("time")):
+        block = element.getparent()
+        while block is not None and block.tag in INLINE:
+            block = block.getparent()
+        if block is None or block.tag not in SENTENCE_BLOCKS:
+            continue
+        text = visible_text(block)
+        if (
+            noise.is_sentence(text)
+            and count_words(text) - count_words(visible_text(element)) >= SENTENCE_MIN_WORDS
+        ):
+            element.drop_tag()
 
 
 def drop_signup_boxes(tree: lxml.html.HtmlElement) -> None:
@@ -158,6 +182,23 @@ def chosen_ancestor(element: etree._Element, chosen: set[etree._Element]) -> boo
 def clean_byline(byline: str | None) -> str | None:
     """Return the byline without relative times or counters ("Jane Doe · 3 hours ago")."""
     return clean_text(noise.without_noise_phrases(byline)) or None if byline else None
+
+
+def with_cut_marks_restored(byline: str | None, html: str) -> str | None:
+    """Return the byline with the combining marks that trafilatura's author clean-up cut off the end
+    of a name ("प्रियंका त्रिपाठी" became "प्रियंका त्रिपाठ": its pattern for trailing punctuation takes a
+    vowel sign for one) taken back from the page: only where every occurrence of the cut word on
+    the page goes on with marks."""
+    if not byline:
+        return byline
+
+    def restored(match: regex.Match[str]) -> str:
+        word = match.group()
+        endings = {html[found.end() : found.end() + 8] for found in regex.finditer(regex.escape(word), html)}
+        marks = {mark.group() if (mark := CUT_MARKS.match(ending)) else "" for ending in endings}
+        return word + marks.pop() if len(marks) == 1 else word
+
+    return regex.sub(r"\w+", restored, byline)
 
 
 def found_article(
