@@ -1,6 +1,7 @@
 """Benchmark: the extractor on the corpus (tests/data/corpus), tuned and held-out pages apart.
 
-    .venv/bin/python bench/extraction.py
+    .venv/bin/python bench/extraction.py                          # the English corpus
+    .venv/bin/python bench/extraction.py --corpus multilingual    # tests/data/multilingual
 
 Prints false versions (noise loads that changed the content hash), missed edits (real edits that
 did not), exact diffs (real edits whose diff shows exactly the edit), and extraction time per load
@@ -20,7 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.data.corpus import Page, load_corpus  # noqa: E402
+from tests.data import corpus as english  # noqa: E402
+from tests.data import multilingual  # noqa: E402
+from tests.data.corpus import Page  # noqa: E402
 from tests.data.corpus.scoring import judge_page  # noqa: E402
 from tracker.extract import extract_article  # noqa: E402
 
@@ -44,8 +47,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per load; the fastest counts")
+    parser.add_argument("--corpus", choices=("english", "multilingual"), default="english")
     args = parser.parse_args()
-    corpus = load_corpus()
+    corpus = (english if args.corpus == "english" else multilingual).load_corpus()
     judge_page(corpus.pages[0])  # warm up: imports, trafilatura's first-call set-up
     print(
         "| split | pages | loads | noise | false versions | real edits | missed | exact diffs | median ms | p95 ms | median KB |"

@@ -158,3 +158,13 @@ SIMPLE_PIECES = st.sampled_from(
 def test_the_fast_engine_cuts_simple_text_as_the_grapheme_engine_does(text):
     assert textunits.NEEDS_GRAPHEMES.search(text) is None
     assert textunits.SIMPLE_TOKEN.findall(text) == textunits.TOKEN.findall(text)
+
+
+@settings(max_examples=500)
+@given(st.lists(SIMPLE_PIECES, min_size=1, max_size=20).map("".join), MIXED)
+def test_each_encoded_character_stands_for_exactly_one_token(simple, mixed):
+    for old, new in ((simple, simple[::-1]), (mixed, simple), (simple + "\U000f0001", mixed)):
+        code = textunits.encoded(old, new)
+        assert code is not None
+        for text, symbols in ((old, code.old), (new, code.new)):
+            assert [code.decode(symbol) for symbol in symbols] == list(tokens(text))

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import chain, compress, takewhile
+from itertools import takewhile
 from typing import ClassVar
 
 import fast_diff_match_patch
 
-from tracker.textunits import count_words, similarity_keys, tokens
+from tracker.textunits import count_words, encoded, similarity_keys
 
 SIMILAR = 0.5  # Dice overlap of similarity keys (tracker.textunits) above which a removed and an added paragraph are one edit
 MAX_PAIRING_CELLS = 250_000  # beyond this a replaced stretch is a rewrite: no pairing attempted
@@ -260,40 +260,26 @@ def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
 
     Each token (tracker.textunits) is encoded as one character so that diff-match-patch compares
     whole tokens; a semantic cleanup weighed in characters then merges small islands of equality,
-    so a rewritten phrase reads as one change.
+    so a rewritten phrase reads as one change. Two paragraphs of more distinct words than there
+    are symbols (over 100,000) are shown rewritten whole.
     """
-    old_tokens, new_tokens = tokens(old), tokens(new)
-    symbols = token_symbols(old_tokens + new_tokens)
+    code = encoded(old, new)
+    if code is None:
+        return (("-", old), ("+", new))
     counts = fast_diff_match_patch.diff(
-        "".join(map(symbols.get, old_tokens, old_tokens)),
-        "".join(map(symbols.get, new_tokens, new_tokens)),
-        timelimit=0,
-        checklines=False,
-        cleanup="No",
-        counts_only=True,
+        code.old, code.new, timelimit=0, checklines=False, cleanup="No", counts_only=True
     )
     runs = []
-    in_old = in_new = 0  # tokens of each side consumed so far
+    in_old = in_new = 0  # symbols of each side consumed so far
     for op, count in counts:
         if op == "+":
-            runs.append((op, "".join(new_tokens[in_new : in_new + count])))
+            runs.append((op, code.decode(code.new[in_new : in_new + count])))
             in_new += count
         else:
-            runs.append((op, "".join(old_tokens[in_old : in_old + count])))
+            runs.append((op, code.decode(code.old[in_old : in_old + count])))
             in_old += count
             in_new += count if op == "=" else 0
     return tuple(spaces_outside_changes(merge_runs(cleanup_semantic(runs))))
-
-
-def token_symbols(all_tokens: tuple[str, ...]) -> dict[str, str]:
-    """Return a character of its own for each token that is not one already below U+10000 (words,
-    numbers, clusters, and the rare single characters up there), numbered from U+10000 so that no
-    symbol is a character of the text. Most tokens in Chinese or Japanese stand for themselves,
-    which spares hashing each one (built from C-level iterators: this runs for every changed paragraph)."""
-    longer = compress(all_tokens, map((1).__lt__, map(len, all_tokens)))
-    astral = compress(all_tokens, map("\U00010000".__le__, all_tokens))
-    distinct = dict.fromkeys(chain(longer, astral))
-    return dict(zip(distinct, map(chr, range(0x10000, 0x10000 + len(distinct))), strict=True))
 
 
 def cleanup_semantic(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:

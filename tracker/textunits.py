@@ -12,8 +12,9 @@ Devanagari conjunct or an emoji sequence stays one token.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress
 from operator import add
 
 import regex
@@ -43,6 +44,68 @@ NEEDS_GRAPHEMES = re.compile(f"[^{SIMPLE_TEXT}]")
 SIMPLE_WORD = re.compile(rf"\d+(?:[.,．，]\d+)+|[^\W{SIMPLE_CJK}]+(?:['’][^\W{SIMPLE_CJK}]+)*")
 SIMPLE_TOKEN = re.compile(rf"\s+|[{SIMPLE_CJK}]|{SIMPLE_WORD.pattern}|.", re.DOTALL)
 SIMPLE_RUN = re.compile(f"[{SIMPLE_CJK}]+")
+# The simple tokens longer than one character, found in the same order as SIMPLE_TOKEN finds them.
+SIMPLE_LONGER = re.compile(
+    rf"\s\s+|\d+(?:[.,．，]\d+)+|[^\W{SIMPLE_CJK}]+(?:['’][^\W{SIMPLE_CJK}]+)+|[^\W{SIMPLE_CJK}]{{2,}}"
+)
+# A diff compares texts whose tokens are one character each: a token longer than that stands for
+# itself as a character of the Supplementary Private Use Areas, which text does not use (a text
+# that does has those characters re-encoded too).
+SYMBOLS_FROM, SYMBOLS_TO = 0xF0000, 0x110000
+SYMBOL = re.compile("[\U000f0000-\U0010ffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """Two texts with each token one character; `decode` turns any slice of them back into text."""
+
+    old: str
+    new: str
+    meanings: dict[int, str]  # a symbol's code point: the token it stands for
+    sparse: bool  # few symbols among plain characters (Chinese, Japanese): decoded one by one
+
+    def decode(self, symbols: str) -> str:
+        if self.sparse:
+            return SYMBOL.sub(lambda found: self.meanings[ord(found.group())], symbols)
+        return symbols.translate(self.meanings)
+
+
+def encoded(old: str, new: str) -> Encoded | None:
+    """Return old and new with every token one character, sharing one table; None when they hold
+    more distinct words than there are symbols (a paragraph of over 100,000 distinct words).
+
+    Characters of scripts without spaces stand for themselves, so Chinese is encoded by finding
+    its few longer tokens (numbers, Latin words) in place; other text is cut into tokens first."""
+    symbols: dict[str, str] = {}
+    if SIMPLE_RUN.search(old + new) and not NEEDS_GRAPHEMES.search(old + new):
+        try:
+            old_code, new_code = (
+                SIMPLE_LONGER.sub(lambda found: symbol_of(found.group(), symbols), text)
+                for text in (old, new)
+            )
+        except ValueError:
+            return None
+        return Encoded(
+            old_code, new_code, {ord(symbol): token for token, symbol in symbols.items()}, sparse=True
+        )
+    both = tokens(old) + tokens(new)
+    longer = compress(both, map((1).__lt__, map(len, both)))
+    private = compress(both, map(chr(SYMBOLS_FROM).__le__, both))
+    distinct = dict.fromkeys(chain(longer, private))
+    if len(distinct) > SYMBOLS_TO - SYMBOLS_FROM:
+        return None
+    symbols = dict(zip(distinct, map(chr, range(SYMBOLS_FROM, SYMBOLS_FROM + len(distinct))), strict=True))
+    old_code, new_code = ("".join(map(symbols.get, tokens(text), tokens(text))) for text in (old, new))
+    return Encoded(
+        old_code, new_code, {ord(symbol): token for token, symbol in symbols.items()}, sparse=False
+    )
+
+
+def symbol_of(token: str, symbols: dict[str, str]) -> str:
+    """Return token's symbol, giving it the next one when it has none (ValueError past the last)."""
+    if token not in symbols:
+        symbols[token] = chr(SYMBOLS_FROM + len(symbols))
+    return symbols[token]
 
 
 @lru_cache(maxsize=8192)  # a diff cuts each paragraph to pair it, to mark it and to count it
