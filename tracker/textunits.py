@@ -28,7 +28,11 @@ SPACED_WORD_CHAR = rf"[\w--[{SPACELESS}]]"
 NUMBER = r"\d+(?:[.,．，٫٬]\d+)+"
 # A word keeps an apostrophe inside it ("don't", "O'Brien", "l'État").
 SPACED_WORD = regex.compile(rf"{NUMBER}|{SPACED_WORD_CHAR}+(?:['’]{SPACED_WORD_CHAR}+)*", regex.VERSION1)
-TOKEN = regex.compile(rf"\s+|(?={SPACELESS_LETTER.pattern})\X|{SPACED_WORD.pattern}|\X", regex.VERSION1)
+# A single space belongs to the token after it (" said"): half as many tokens to compare, and a
+# change keeps its own space (tracker.diff moves it out of the marks again).
+TOKEN = regex.compile(
+    rf" ?(?:(?={SPACELESS_LETTER.pattern})\X|{SPACED_WORD.pattern}|(?!\s)\X)|\s+", regex.VERSION1
+)
 SPACELESS_RUN = regex.compile(rf"(?:{SPACELESS_LETTER.pattern}\p{{M}}*)+", regex.VERSION1)
 # Most text needs no grapheme clusters: Latin, general punctuation and currency signs, Han and kana
 # letters without combining marks, CJK and fullwidth punctuation. The standard library's engine cuts
@@ -42,11 +46,12 @@ SIMPLE_TEXT = (
 )
 NEEDS_GRAPHEMES = re.compile(f"[^{SIMPLE_TEXT}]")
 SIMPLE_WORD = re.compile(rf"\d+(?:[.,．，]\d+)+|[^\W{SIMPLE_CJK}]+(?:['’][^\W{SIMPLE_CJK}]+)*")
-SIMPLE_TOKEN = re.compile(rf"\s+|[{SIMPLE_CJK}]|{SIMPLE_WORD.pattern}|.", re.DOTALL)
+SIMPLE_TOKEN = re.compile(rf" ?(?:[{SIMPLE_CJK}]|{SIMPLE_WORD.pattern}|\S)|\s+")
 SIMPLE_RUN = re.compile(f"[{SIMPLE_CJK}]+")
 # The simple tokens longer than one character, found in the same order as SIMPLE_TOKEN finds them.
 SIMPLE_LONGER = re.compile(
-    rf"\s\s+|\d+(?:[.,．，]\d+)+|[^\W{SIMPLE_CJK}]+(?:['’][^\W{SIMPLE_CJK}]+)+|[^\W{SIMPLE_CJK}]{{2,}}"
+    rf" (?:[{SIMPLE_CJK}]|{SIMPLE_WORD.pattern}|\S)|\s\s+"
+    rf"|\d+(?:[.,．，]\d+)+|[^\W{SIMPLE_CJK}]+(?:['’][^\W{SIMPLE_CJK}]+)+|[^\W{SIMPLE_CJK}]{{2,}}"
 )
 # A diff compares texts whose tokens are one character each: a token longer than that stands for
 # itself as a character of the Supplementary Private Use Areas, which text does not use (a text
@@ -111,15 +116,16 @@ def symbol_of(token: str, symbols: dict[str, str]) -> str:
 @lru_cache(maxsize=8192)  # a diff cuts each paragraph to pair it, to mark it and to count it
 def tokens(text: str) -> tuple[str, ...]:
     """Return text cut into diff tokens (words, characters of spaceless scripts, single punctuation
-    marks and runs of whitespace); joined, they give text back exactly."""
+    marks, each with the one space before it, and other runs of whitespace); joined, they give text
+    back exactly."""
     pattern = TOKEN if NEEDS_GRAPHEMES.search(text) else SIMPLE_TOKEN
     return tuple(pattern.findall(text))
 
 
 def count_words(text: str) -> int:
     """Return the words in text by the rule above: words, plus each character of a spaceless script
-    (a token that starts with a letter or digit, not a mark, space or emoji)."""
-    return sum(1 for token in tokens(text) if token[0].isalnum())
+    (a token that starts, after its space, with a letter or digit: not a mark, space or emoji)."""
+    return sum(1 for token in tokens(text) if (token[1:2] if token[0] == " " else token[0]).isalnum())
 
 
 def similarity_keys(text: str) -> frozenset[str]:
