@@ -12,6 +12,7 @@ Devanagari conjunct or an emoji sequence stays one token.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, compress
@@ -82,7 +83,8 @@ def encoded(old: str, new: str) -> Encoded | None:
     Characters of scripts without spaces stand for themselves, so Chinese is encoded by finding
     its few longer tokens (numbers, Latin words) in place; other text is cut into tokens first."""
     symbols: dict[str, str] = {}
-    if SIMPLE_RUN.search(old + new) and not NEEDS_GRAPHEMES.search(old + new):
+    simple = not (NEEDS_GRAPHEMES.search(old) or NEEDS_GRAPHEMES.search(new))
+    if simple and (SIMPLE_RUN.search(old) or SIMPLE_RUN.search(new)):
         try:
             old_code, new_code = (
                 SIMPLE_LONGER.sub(lambda found: symbol_of(found.group(), symbols), text)
@@ -94,9 +96,10 @@ def encoded(old: str, new: str) -> Encoded | None:
             old_code, new_code, {ord(symbol): token for token, symbol in symbols.items()}, sparse=True
         )
     both = tokens(old) + tokens(new)
-    longer = compress(both, map((1).__lt__, map(len, both)))
-    private = compress(both, map(chr(SYMBOLS_FROM).__le__, both))
-    distinct = dict.fromkeys(chain(longer, private))
+    wanted: Iterable[str] = compress(both, map((1).__lt__, map(len, both)))
+    if not simple:  # only such text can hold characters of the symbols' own range
+        wanted = chain(wanted, compress(both, map(chr(SYMBOLS_FROM).__le__, both)))
+    distinct = dict.fromkeys(wanted)
     if len(distinct) > SYMBOLS_TO - SYMBOLS_FROM:
         return None
     symbols = dict(zip(distinct, map(chr, range(SYMBOLS_FROM, SYMBOLS_FROM + len(distinct))), strict=True))
