@@ -33,6 +33,8 @@ class Settings:
     # Checking
     intervals: str = "6h=5m,1d=15m,3d=1h,14d=6h,*=1d"  # article age=time between checks (no own interval)
     after_change: str = "2h=5m"  # for this long after a change, check at least this often
+    gone_interval: str = "6h"  # between checks of a gone article (removed, redirected away) ...
+    gone_for: str = "30d"  # ... for this long after it went; then daily
     batch_size: int = 500  # articles a worker claims at a time
     lease_seconds: int = 300
     fetch_concurrency: int = 128  # fetches in flight per worker, all sites together

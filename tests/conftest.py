@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 import tracker.models  # noqa: F401  (registers every table)
-from tests.pageserver import PageServer
+from tests.pageserver import PageServer, Reply
 from tracker import create_app, db
 from tracker.db import Base
 from tracker.runtime import Runtime
@@ -114,6 +114,15 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def site() -> Iterator[PageServer]:
     server = PageServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def consumer() -> Iterator[PageServer]:
+    """A local webhook consumer: answers POST /hook with 200 and keeps what it was sent."""
+    server = PageServer()
+    server.routes["/hook"] = Reply(b"thanks", content_type="text/plain")
     yield server
     server.close()
 

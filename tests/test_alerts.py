@@ -37,14 +37,6 @@ EXPECTED = json.loads((DATA / "muo-parler" / "expected.json").read_text())
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def consumer() -> PageServer:
-    server = PageServer()
-    server.routes["/hook"] = Reply(b"thanks", content_type="text/plain")
-    yield server
-    server.close()
-
-
 def register(client: FlaskClient, token: str, url: str, **fields) -> dict:
     response = client.post("/api/v1/webhooks", json={"url": url, **fields}, headers=auth(token))
     assert response.status_code == 201, response.get_json()

@@ -17,6 +17,9 @@ ARTICLE_KEYS = {
     "following",  # the caller's own view: following, tags and note
     "tags",
     "note",
+    "failure_count",  # the list's trouble: the run of failed checks and the last error
+    "failing_since",
+    "last_error",
     "id",
     "url",
     "canonical_url",

@@ -13,6 +13,7 @@ PURE = [
     "addresses",
     "atom",
     "diff",
+    "digests",
     "errors",
     "extract",
     "feeds",
@@ -29,6 +30,7 @@ PURE = [
     "snapshot",
     "textunits",
     "timeline",
+    "trouble",
     "urls",
 ]
 SERVICES = sorted(path.stem for path in (TRACKER / "services").glob("*.py") if path.stem != "__init__")

@@ -67,6 +67,7 @@ MATRIX = (
     api("PATCH", "/articles/{article}", "owner", {"status": "paused"}),
     api("DELETE", "/articles/{article}", "owner"),
     api("POST", "/articles/{article}/check", "owner"),
+    api("POST", "/articles/bulk", "user", {"filter": {}, "action": "unfollow"}),
     api("PUT", "/articles/{article}/follow", "user", {"tags": ["stolen"], "note": "mine now"}),
     api("PUT", "/articles/{article}/rules", "admin", {"exclude": [".stolen"]}),
     api("DELETE", "/articles/{article}/rules", "admin"),
@@ -102,6 +103,7 @@ MATRIX = (
     # Pages: articles and rules
     page("/articles", "user", {"url": "{page}"}),
     page("/articles/{article}/check", "owner"),
+    page("/articles/bulk", "user", {"ids": "{article}", "action": "unfollow"}),
     page("/articles/{article}/follow", "user", {"tags": "stolen", "note": "mine now"}),
     page("/articles/{article}/unfollow", "owner"),
     page("/articles/{article}/rules", "admin", {"exclude": ".stolen"}),

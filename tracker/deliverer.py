@@ -1,5 +1,6 @@
-"""The delivery engine: due deliveries claimed with a lease, sent concurrently (a bounded number per
-endpoint), results stored in batches. Run by the scheduler's tick and by `tracker check`."""
+"""The delivery engine: due digests cut, due deliveries claimed with a lease, sent concurrently (a
+bounded number per endpoint), results stored in batches. Run by the scheduler's tick and by
+`tracker check`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 
+from tracker.digests import DIGEST, channel_message
 from tracker.metrics import DeliverySeen, count_delivery
 from tracker.models import Delivery
 from tracker.netguard import AddressGuard
@@ -26,6 +28,7 @@ from tracker.services.alerts import (
     record_attempts,
     release_deliveries,
 )
+from tracker.services.digests import cut_next_digest
 from tracker.services.queue import renew_leases
 from tracker.webhooks import Attempt, notify_channel, post_webhook
 
@@ -82,8 +85,10 @@ class Deliverer:
         return attempt
 
     def deliver_due(self) -> Counter[str]:
-        """Send every due delivery (retries included) and return how many succeeded and failed."""
+        """Cut the digests whose moment has come, then send every due delivery (retries and digests
+        included) and return how many succeeded and failed."""
         report: Counter[str] = Counter()
+        self.cut_digests()
         waiting: dict[int, deque[DeliveryJob]] = {}
         running: dict[Future, DeliveryJob] = {}
         busy: Counter[int] = Counter()
@@ -125,6 +130,17 @@ class Deliverer:
         self.write(results, report)
         return report
 
+    def cut_digests(self) -> int:
+        """Cut every due digest, one endpoint per transaction; return how many digests were made."""
+        made = 0
+        while not self.stopping.is_set():
+            with self.sessions.begin() as session:
+                cut = cut_next_digest(session, now=self.clock())
+            if cut is None:
+                break
+            made += cut
+        return made
+
     def claim(self) -> list[DeliveryJob]:
         with self.sessions.begin() as session:
             disable_failing_endpoints(session, now=self.clock())
@@ -156,11 +172,14 @@ class Deliverer:
         """Send one delivery; never raises (a failure is an Attempt with an error)."""
         try:
             if job.kind == "apprise":
+                title, body = channel_message(job.event_type, job.summary)
                 return notify_channel(
                     job.url,
-                    title=f"Article revision tracker: {job.event_type}",
-                    body=job.summary,
+                    title=title,
+                    body=body,
                     guard=self.guard,
+                    # a digest's lines must stay lines (in mail, Apprise reads an unnamed format as HTML)
+                    body_format="text" if job.event_type == DIGEST else None,
                 )
             return post_webhook(
                 self.http,

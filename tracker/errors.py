@@ -64,10 +64,12 @@ class CheckError(TrackerError):
         code: str | None = None,
         http_status: int | None = None,
         retry_after: float | None = None,
+        final_url: str | None = None,
     ) -> None:
         super().__init__(message, code=code)
         self.http_status = http_status
         self.retry_after = retry_after
+        self.final_url = final_url  # where redirects led, when the page that failed is known
 
 
 class FetchError(CheckError):

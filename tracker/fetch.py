@@ -44,6 +44,7 @@ MAX_LAST_MODIFIED_CHARS = 128
 # In a Location, printable ASCII stays as the server wrote it (its %-escapes too); other bytes are escaped.
 LOCATION_SAFE = bytes(range(0x21, 0x7F)).decode()
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+PERMANENT = frozenset({301, 308})  # the page says it lives elsewhere now, not just for this request
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
 
@@ -79,6 +80,9 @@ class Page:
     etag: str | None
     last_modified: str | None
     duration_ms: int
+    # Where the first answer permanently (301/308) sent us; None when it was not such a redirect.
+    moved_to: str | None = None
+    moved_status: int | None = None  # 301 or 308, with moved_to
 
     @property
     def not_modified(self) -> bool:
@@ -117,15 +121,18 @@ class Fetcher:
         """Return the page at url, or a 304 Page; raise FetchError with a code for every failure."""
         started = time.monotonic()
         current = url
-        for _hop in range(MAX_REDIRECTS + 1):
+        moved_to, moved_status = None, None
+        for hop in range(MAX_REDIRECTS + 1):
             within_deadline(started, self.limits)
             response = self.open(current, validators, started)
             try:
                 location = response.headers.get("Location")
                 if response.status in REDIRECTS and location:
                     current = next_hop(current, location)
+                    if hop == 0 and response.status in PERMANENT:
+                        moved_to, moved_status = current, response.status
                     continue
-                return self.page(url, current, response, started)
+                return self.page(url, current, response, started, moved=(moved_to, moved_status))
             finally:
                 finish(response, until=started + self.limits.deadline)
         raise FetchError(
@@ -197,11 +204,21 @@ class Fetcher:
             raise
         return response
 
-    def page(self, url: str, final_url: str, response: urllib3.BaseHTTPResponse, started: float) -> Page:
+    def page(
+        self,
+        url: str,
+        final_url: str,
+        response: urllib3.BaseHTTPResponse,
+        started: float,
+        *,
+        moved: tuple[str | None, int | None] = (None, None),
+    ) -> Page:
         """Return the Page for a final response, reading its body within the caps."""
         status = response.status
         if status >= 300 and status != 304:
-            raise http_status_error(status, response.reason, response.headers.get("Retry-After"))
+            error = http_status_error(status, response.reason, response.headers.get("Retry-After"))
+            error.final_url = final_url  # evidence of a removal: where the 404 or 410 was served
+            raise error
         content_type = response.headers.get("Content-Type")
         body = b""
         if status != 304:
@@ -218,6 +235,8 @@ class Fetcher:
             etag=at_most(response.headers.get("ETag"), MAX_ETAG_CHARS),
             last_modified=at_most(response.headers.get("Last-Modified"), MAX_LAST_MODIFIED_CHARS),
             duration_ms=round((time.monotonic() - started) * 1000),
+            moved_to=moved[0],
+            moved_status=moved[1],
         )
 
 

@@ -2,13 +2,15 @@
 
 Fresh articles change most: they are checked often while young and less as they age, and again
 often right after a change. Failures back off exponentially; a week of them makes an article
-`failing` (checked daily), a 410 or repeated 404s make it `gone` (no longer checked).
+`failing` (checked daily). A 410, or 404s or redirects to the home page or a section front on
+several checks in a row, make it `gone`: checked slowly (every 6 hours for 30 days, then daily)
+in case it comes back, which any successful check tells (status `active` again).
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
@@ -32,6 +34,10 @@ class IntervalPolicy:
     failing_after: int = 7 * DAY  # of consecutive failures
     failing_interval: int = DAY
     gone_after_404s: int = 3
+    gone_after_redirects: int = 3  # checks in a row redirected to the home page or a section front
+    gone_interval: int = 6 * HOUR  # between checks of a gone article, for gone_for ...
+    gone_for: int = 30 * DAY
+    gone_later: int = DAY  # ... then this
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,7 @@ class ArticleTiming:
     interval_seconds: int | None  # the user's fixed interval; None lets the policy decide
     failure_count: int  # consecutive failed checks, this one included
     failing_since: datetime | None
+    gone_since: datetime | None = None  # when the article became gone (None: not gone, or long ago)
 
 
 def base_interval(timing: ArticleTiming, now: datetime, policy: IntervalPolicy) -> int:
@@ -66,19 +73,42 @@ def next_check_at(
     *,
     retry_after: float | None = None,
     rng: random.Random | None = None,
+    status: str = "active",
 ) -> datetime:
     """Return when the next check is due: the interval (backed off after failures, jittered),
     never sooner than a Retry-After the site asked for."""
     interval = float(base_interval(timing, now, policy))
+    if status == "gone":
+        return jittered(now, float(gone_interval(timing, now, policy)), policy, rng, retry_after)
     if timing.failure_count:
         interval = min(interval * 2 ** (timing.failure_count - 1), max(interval, policy.max_backoff))
     if status_after(timing, now, policy, http_status=None) == "failing":
         interval = max(interval, policy.failing_interval)
-    if timing.interval_seconds is None:
-        interval *= 1 + (rng or random).uniform(-policy.jitter, policy.jitter)
+    if timing.interval_seconds is not None:
+        return now + timedelta(seconds=max(interval, retry_after or 0.0))
+    return jittered(now, interval, policy, rng, retry_after)
+
+
+def jittered(
+    now: datetime,
+    interval: float,
+    policy: IntervalPolicy,
+    rng: random.Random | None,
+    retry_after: float | None,
+) -> datetime:
+    """Return now + the interval ±jitter, never sooner than a Retry-After."""
+    interval *= 1 + (rng or random).uniform(-policy.jitter, policy.jitter)
     if retry_after is not None:
         interval = max(interval, retry_after)
     return now + timedelta(seconds=interval)
+
+
+def gone_interval(timing: ArticleTiming, now: datetime, policy: IntervalPolicy) -> int:
+    """Return the seconds between checks of a gone article: often enough at first to see a story
+    come back after a correction, rarely once it has stayed away (or its start is unknown)."""
+    if timing.gone_since is not None and (now - timing.gone_since).total_seconds() < policy.gone_for:
+        return policy.gone_interval
+    return policy.gone_later
 
 
 def status_after(
@@ -88,10 +118,12 @@ def status_after(
     *,
     http_status: int | None,
     not_found_streak: int = 0,
+    away_streak: int = 0,
 ) -> str:
     """Return the status a check leaves an active article in: active, failing or gone (410, or
-    404 on `gone_after_404s` checks in a row: other failures in between do not count)."""
-    if http_status == 410 or (http_status == 404 and not_found_streak >= policy.gone_after_404s):
+    404 on `gone_after_404s` checks in a row, or a redirect to the home page or a section front
+    on `gone_after_redirects` checks in a row: other failures in between do not count)."""
+    if is_gone(http_status, not_found_streak, away_streak, policy):
         return "gone"
     if (
         timing.failing_since is not None
@@ -99,6 +131,15 @@ def status_after(
     ):
         return "failing"
     return "active"
+
+
+def is_gone(http_status: int | None, not_found_streak: int, away_streak: int, policy: IntervalPolicy) -> bool:
+    """Return True when a check's evidence says the article was taken down."""
+    return (
+        http_status == 410
+        or (http_status == 404 and not_found_streak >= policy.gone_after_404s)
+        or away_streak >= policy.gone_after_redirects > 0
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +150,7 @@ class Schedule:
     status: str
     failure_count: int
     failing_since: datetime | None
+    gone_since: datetime | None = None
 
 
 def after_check(
@@ -122,15 +164,19 @@ def after_check(
     retry_after: float | None = None,
     changed: bool = False,
     not_found_streak: int = 0,
+    away_streak: int = 0,
 ) -> Schedule:
     """Return the schedule and status an article has after a check (failed or not, changed or not);
-    not_found_streak counts this check's 404 and the 404s right before it."""
+    not_found_streak counts this check's 404 and the 404s right before it, away_streak the same
+    for redirects to the home page or a section front. A gone article stays gone here: only a
+    successful check brings it back (tracker.services.lifecycle), before this is asked."""
     timing = ArticleTiming(
         created_at=before.created_at,
         last_changed_at=now if changed else before.last_changed_at,
         interval_seconds=before.interval_seconds,
         failure_count=before.failure_count + 1 if failed else 0,
         failing_since=(before.failing_since or now) if failed else None,
+        gone_since=before.gone_since if status == "gone" else None,
     )
     if status in ("active", "failing"):
         status = status_after(
@@ -139,12 +185,16 @@ def after_check(
             policy,
             http_status=http_status if failed else None,
             not_found_streak=not_found_streak,
+            away_streak=away_streak if failed else 0,
         )
+        if status == "gone":
+            timing = replace(timing, gone_since=now)
     return Schedule(
-        next_check_at(timing, now, policy, retry_after=retry_after),
+        next_check_at(timing, now, policy, retry_after=retry_after, status=status),
         status,
         timing.failure_count,
         timing.failing_since,
+        timing.gone_since,
     )
 
 
@@ -167,8 +217,11 @@ def seconds(text: str) -> int:
     return int(text[:-1]) * units[text[-1]]
 
 
-def policy_from(intervals: str, after_change: str) -> IntervalPolicy:
-    """Return the policy the TRACKER_INTERVALS and TRACKER_AFTER_CHANGE settings describe."""
+def policy_from(
+    intervals: str, after_change: str, gone_interval: str = "6h", gone_for: str = "30d"
+) -> IntervalPolicy:
+    """Return the policy the TRACKER_INTERVALS, TRACKER_AFTER_CHANGE, TRACKER_GONE_INTERVAL and
+    TRACKER_GONE_FOR settings describe."""
     pairs = parse_durations(intervals)
     older = [interval for age, interval in pairs if age == "*"]
     if len(older) != 1:
@@ -179,4 +232,6 @@ def policy_from(intervals: str, after_change: str) -> IntervalPolicy:
         older=older[0],
         after_change=interval,
         after_change_window=seconds(window),
+        gone_interval=seconds(gone_interval.strip()),
+        gone_for=seconds(gone_for.strip()),
     )

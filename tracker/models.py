@@ -12,7 +12,8 @@ from tracker.db import Base, UTCDateTime
 URL_LENGTH = 2048
 MAX_ID = 2**31 - 1  # ids, version numbers and counts all fit PostgreSQL's INTEGER
 ARTICLE_STATUSES = ("active", "failing", "paused", "gone")  # Article.status
-DELIVERY_STATUSES = ("pending", "succeeded", "failed")  # Delivery.status
+# Delivery.status; "held": waiting for its endpoint's digest, "digested": went out in one
+DELIVERY_STATUSES = ("pending", "succeeded", "failed", "held", "digested")
 
 
 class User(Base):
@@ -81,6 +82,12 @@ class Article(Base):
     body_hash: Mapped[str | None] = mapped_column(String(64))
     failure_count: Mapped[int] = mapped_column(default=0)  # consecutive failed checks
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the first of them
+    # The last failed check, kept on the article so that lists can show and sort by it without
+    # reading checks: when, its error code, and how many checks in a row ended with that code.
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    last_error_count: Mapped[int] = mapped_column(default=0)
+    gone_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # status gone from then: slower checks
     # The extractor and rules the latest version's content hash stands for; when the current ones
     # differ, the next check re-extracts the latest raw HTML first (tracker.extract.extractor_name).
     baseline_extractor: Mapped[str | None] = mapped_column(String(128))
@@ -197,6 +204,21 @@ class Version(Base):
     encoding: Mapped[str | None] = mapped_column(String(40))
 
 
+class VersionSearch(Base):
+    """What search reads of one version (tracker.searchtext), written with the version. Migration
+    0011 indexes the terms columns: SQLite with an FTS5 trigram table kept by triggers, PostgreSQL
+    with GIN full-text indexes; neither is described here, as they differ by database."""
+
+    __tablename__ = "version_search"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    terms: Mapped[str] = mapped_column(Text)  # of the headline, byline and paragraphs
+    added_terms: Mapped[str] = mapped_column(Text)  # of what the change from the version before added
+    removed_terms: Mapped[str] = mapped_column(Text)
+    added: Mapped[str] = mapped_column(Text)  # the added text as written, one piece a line (snippets)
+    removed: Mapped[str] = mapped_column(Text)
+
+
 class Check(Base):
     """One attempt to check an article, whatever came of it."""
 
@@ -267,6 +289,22 @@ class ArticleAlias(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class LifecycleEvent(Base):
+    """An article removed, restored or moved, with the evidence: its history and /changes show it."""
+
+    __tablename__ = "lifecycle_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # removed | restored | moved
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    http_status: Mapped[int | None]  # what the check got: 404, 410, 200, 301 ...
+    url: Mapped[str] = mapped_column(String(URL_LENGTH))  # the address checked (moved: the old one)
+    final_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))  # where it led (moved: the new one)
+    reason: Mapped[str | None] = mapped_column(String(64))  # removed: http_410, http_404, redirected_away
+    version_number: Mapped[int] = mapped_column()  # the article's latest version at that moment
+
+
 class Webhook(Base):
     """Where a user's alerts go: a signed webhook, or an Apprise channel (Slack, email, ntfy, ...)."""
 
@@ -290,6 +328,14 @@ class Webhook(Base):
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first failure since a success
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Digests: "each" sends every event alone; "daily" and "weekly" hold them for one message at
+    # digest_hour:00 (on digest_weekday, 0 = Monday) wall-clock time in the endpoint's time zone.
+    delivery: Mapped[str] = mapped_column(String(8), default="each", server_default="each")
+    digest_hour: Mapped[int | None]
+    digest_weekday: Mapped[int | None]
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")  # IANA name
+    digest_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the open period's start
+    next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class Event(Base):
@@ -319,7 +365,7 @@ class Delivery(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
     article_id: Mapped[int | None]  # copied from the event: one article's events go out in order
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | succeeded | failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # DELIVERY_STATUSES
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(128))

@@ -11,10 +11,24 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from tracker.errors import CheckError
+from tracker.urls import site_of
 
 SHORT = 150  # words: an article page below this, with a wall's wording, is the wall
 SHRUNK = 0.5  # of the previous version's words: a sudden cut like this, with a wall's wording
 HOME_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/home", "/en", "/en/"})
+# Section fronts a publisher sends readers of a pulled story to, when the path names one of these.
+SECTIONS = frozenset(
+    {
+        *("news", "world", "national", "local", "politics", "business", "economy", "money", "markets"),
+        *("finance", "tech", "technology", "science", "health", "sport", "sports", "football", "culture"),
+        *("arts", "entertainment", "lifestyle", "travel", "opinion", "comment", "latest", "topics"),
+        *("uk", "us", "europe", "asia", "africa", "americas", "australia", "middle-east", "media"),
+        *("education", "environment", "climate", "weather", "video", "videos", "society"),
+    }
+)
+# A path segment that names one story: three or more words in a slug, a numeric id, a page file.
+STORY_SLUG = re.compile(r"\w[-_]\w+[-_]\w|\d{4,}|\.s?html?$|\.php$", re.IGNORECASE)
+SHORTER = 0.5  # a landing path at most this share of the article's length is no article of its own
 LOGIN_PATH = re.compile(r"/(?:login|signin|sign-in|subscribe|subscription|paywall|register|account)\b", re.I)
 CONSENT = re.compile(
     r"we value your privacy|we care about your privacy|accept all(?: cookies)?|reject all|manage (?:cookie|consent|"
@@ -60,6 +74,7 @@ def not_the_article(page: PageFacts) -> CheckError | None:
         return CheckError(
             f"the page now redirects to {page.final_url}, not to the article; it may have been taken down",
             code="redirected_away",
+            final_url=page.final_url,
         )
     if LOGIN_PATH.search(urlsplit(page.final_url).path) and not LOGIN_PATH.search(urlsplit(page.url).path):
         return paywalled(f"the page redirects to a login or subscription page ({page.final_url})")
@@ -85,9 +100,33 @@ def paywalled(message: str) -> CheckError:
 
 
 def redirected_away(url: str, final_url: str) -> bool:
-    """Return True when redirects led from an article path to a site's home page."""
+    """Return True when redirects led from an article path to a site's home page or a section front."""
     asked, landed = urlsplit(url), urlsplit(final_url)
-    return asked.path not in HOME_PATHS and landed.path in HOME_PATHS and not landed.query
+    if asked.path in HOME_PATHS or landed.query or landed.path == asked.path:
+        return False
+    return landed.path in HOME_PATHS or is_section_front(landed.path, asked.path)
+
+
+def is_section_front(path: str, article_path: str) -> bool:
+    """Return True for a one-segment path without a story slug that is a known section (/news,
+    /politics/) or much shorter than the article's path (/ausland for /ausland/2026/03/story).
+
+    Kept simple on purpose: a slug-less short path is a list of stories, not one story; a longer
+    section path (/news/world) is taken for an article, so a real move there is never missed.
+    """
+    segments = [segment for segment in path.split("/") if segment]
+    if len(segments) != 1 or STORY_SLUG.search(segments[0]):
+        return False
+    much_shorter = len(path.rstrip("/")) <= SHORTER * len(article_path.rstrip("/"))
+    return segments[0].lower() in SECTIONS or (much_shorter and article_path.strip("/").count("/") > 0)
+
+
+def is_moved_article(url: str, moved_to: str) -> bool:
+    """Return True when a permanent redirect from url leads to another article of the same site
+    (not its home page or a section front): the story lives at a new address."""
+    if site_of(moved_to) != site_of(url) or moved_to.partition("#")[0] == url:
+        return False
+    return not redirected_away(url, moved_to)
 
 
 def looks_cut(page: PageFacts) -> bool:

@@ -49,9 +49,11 @@ def clock() -> datetime:
 def interval_policy(settings: Settings) -> IntervalPolicy:
     """Return the interval policy of the settings; raise SettingError naming a bad one."""
     try:
-        return policy_from(settings.intervals, settings.after_change)
+        return policy_from(settings.intervals, settings.after_change, settings.gone_interval, settings.gone_for)
     except ValueError as exc:
-        raise SettingError(f"TRACKER_INTERVALS / TRACKER_AFTER_CHANGE: {exc}") from None
+        raise SettingError(
+            f"TRACKER_INTERVALS / TRACKER_AFTER_CHANGE / TRACKER_GONE_INTERVAL / TRACKER_GONE_FOR: {exc}"
+        ) from None
 
 
 def build_runtime(settings: Settings) -> Runtime:

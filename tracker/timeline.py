@@ -32,6 +32,7 @@ class Note:
 
     at: datetime
     text: str
+    kind: str = "rule"  # rule, or an article's removed | restored | moved (with their evidence)
 
 
 @dataclass(frozen=True, slots=True)

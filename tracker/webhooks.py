@@ -78,7 +78,9 @@ def answer_excerpt(response: requests.Response) -> str:
     return kept.decode("utf-8", errors="replace")
 
 
-def notify_channel(url: str, *, title: str, body: str, guard: AddressGuard) -> Attempt:
+def notify_channel(
+    url: str, *, title: str, body: str, guard: AddressGuard, body_format: str | None = None
+) -> Attempt:
     """Send a short text alert through Apprise, after the address guard has judged its host."""
     started = time.monotonic()
     try:
@@ -88,7 +90,7 @@ def notify_channel(url: str, *, title: str, body: str, guard: AddressGuard) -> A
     sender = apprise.Apprise()
     if not sender.add(url):
         return Attempt(None, elapsed_ms(started), error="Apprise does not understand this URL")
-    sent = sender.notify(title=title, body=body)
+    sent = sender.notify(title=title, body=body, body_format=body_format)
     return Attempt(
         200 if sent else None, elapsed_ms(started), error=None if sent else "Apprise could not send"
     )

@@ -104,10 +104,9 @@ STAGES: dict[str, Stage] = {
     "after reading the page, before writing": table_locked(
         "versions", "ACCESS EXCLUSIVE", "SELECT versions.number"
     ),
-    # SHARE lets reads through and stops inserts: the check row is written, the version is being written.
-    "inside the write transaction": table_locked(
-        "versions", "SHARE", "INSERT INTO versions", written="checks"
-    ),
+    # SHARE lets reads through and stops inserts: the version is written (its search row needs its
+    # id), the check row is being written.
+    "inside the write transaction": table_locked("checks", "SHARE", "INSERT INTO checks", written="versions"),
 }
 
 

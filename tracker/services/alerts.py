@@ -7,9 +7,7 @@ with a lease like articles; one article's events reach an endpoint in the order 
 
 from __future__ import annotations
 
-import json
 import random
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,11 +19,19 @@ from tracker import urls
 from tracker.errors import InvalidInput, NotFound
 from tracker.labels import LABEL_WORDS
 from tracker.models import MAX_ID, Article, Delivery, Event, Subscription, Webhook
-from tracker.services import queue, watchlists
+from tracker.services import digests, outbox, queue, watchlists
 from tracker.signing import new_secret
 from tracker.webhooks import Attempt
 
-EVENTS = ("article.changed", "article.failing", "article.added", "ping")
+EVENTS = (
+    "article.changed",
+    "article.failing",
+    "article.added",
+    "article.removed",
+    "article.restored",
+    "article.moved",
+    "ping",
+)
 RETRY_DELAYS = (10, 60, 300, 1800, 7200, 21600, 43200, 86400)  # seconds after attempts 1, 2, ...: ~1.5 days
 SECRET_GRACE = timedelta(hours=24)  # after a rotation the old secret signs too, this long
 DISABLE_AFTER = timedelta(days=3)  # of nothing but failures
@@ -72,8 +78,18 @@ def create_endpoint(
         if check_channel is not None:
             check_channel(url)
     secret = new_secret() if kind == "webhook" else None
-    webhook = Webhook(user_id=user_id, kind=kind, url=url, secret=secret, enabled=True, created_at=now)
+    webhook = Webhook(
+        user_id=user_id,
+        kind=kind,
+        url=url,
+        secret=secret,
+        enabled=True,
+        created_at=now,
+        delivery="each",
+        timezone=digests.DEFAULT_TIMEZONE,
+    )
     apply_filters(session, webhook, fields, user_id=user_id)
+    digests.apply_schedule(session, webhook, fields, now=now)
     session.add(webhook)
     session.flush()
     return webhook, secret
@@ -107,6 +123,14 @@ def apply_filters(session: Session, webhook: Webhook, fields: dict[str, Any], *,
         webhook.enabled = fields["enabled"]
         if webhook.enabled:
             webhook.disabled_reason, webhook.failing_since = None, None
+
+
+def change_endpoint(
+    session: Session, webhook: Webhook, fields: dict[str, Any], *, user_id: int, now: datetime
+) -> None:
+    """Change the endpoint's filters and delivery schedule (absent keys keep their value)."""
+    apply_filters(session, webhook, fields, user_id=user_id)
+    digests.apply_schedule(session, webhook, fields, now=now)
 
 
 def checked_list(value: object, allowed: tuple[str, ...], name: str) -> list[str] | None:
@@ -162,7 +186,8 @@ def enqueue(
     labels: list[str] | None = None,
     words: int = 0,
 ) -> Event | None:
-    """Write the event and a delivery for every endpoint that wants it; None when none does."""
+    """Write the event and a delivery for every endpoint that wants it (held for the digest of a
+    daily or weekly endpoint); None when none does."""
     endpoints = [
         webhook
         for webhook, tags in endpoints_for(session, article)
@@ -170,28 +195,9 @@ def enqueue(
     ]
     if not endpoints:
         return None
-    event = Event(
-        key=f"msg_{uuid.uuid4().hex}",
-        type=type,
-        article_id=article.id if article else None,
-        payload=json.dumps(payload, sort_keys=True),
-        summary=summary,
-        created_at=now,
-    )
-    session.add(event)
-    session.flush()
-    session.add_all(
-        Delivery(
-            event_id=event.id,
-            webhook_id=webhook.id,
-            article_id=event.article_id,
-            status="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for webhook in endpoints
-    )
+    event = outbox.add_event(session, type, article.id if article else None, payload, summary, now)
+    for webhook in endpoints:
+        outbox.add_delivery(session, event, webhook, now, status="pending" if webhook.delivery == "each" else "held")
     return event
 
 
@@ -238,26 +244,8 @@ def ping(session: Session, webhook: Webhook, *, now: datetime) -> Delivery:
         "timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data": {"webhook_id": webhook.id, "message": "A test from the article revision tracker."},
     }
-    event = Event(
-        key=f"msg_{uuid.uuid4().hex}",
-        type="ping",
-        article_id=None,
-        payload=json.dumps(payload, sort_keys=True),
-        summary="A test from the article revision tracker.",
-        created_at=now,
-    )
-    session.add(event)
-    session.flush()
-    delivery = Delivery(
-        event_id=event.id,
-        webhook_id=webhook.id,
-        article_id=None,
-        status="pending",
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    session.add(delivery)
+    event = outbox.add_event(session, "ping", None, payload, "A test from the article revision tracker.", now)
+    delivery = outbox.add_delivery(session, event, webhook, now, status="pending")
     session.flush()
     return delivery
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from tracker import urls
 from tracker.errors import InvalidInput, NotFound
-from tracker.models import Article, ArticleAlias, Subscription
+from tracker.models import ARTICLE_STATUSES, Article, ArticleAlias, Subscription
+from tracker.trouble import Trouble, trouble
 
 T = TypeVar("T")
 MIN_INTERVAL = 60
@@ -38,9 +39,19 @@ class ListedArticle:
     next_check_at: datetime | None
     last_changed_at: datetime | None
     version_count: int
+    failure_count: int
+    failing_since: datetime | None
+    last_error_at: datetime | None
+    last_error_code: str | None
+    last_error_count: int
     following: bool = False
     tags: tuple[str, ...] = ()
     note: str | None = None
+
+    @property
+    def trouble(self) -> Trouble:
+        """Return its status badge and, while checks keep failing, its last error in words."""
+        return trouble(self.status, self.failure_count, self.last_error_code, self.last_error_count)
 
 
 # Lists are read with Core statements on the tables: through ORM attributes and entities a list
@@ -49,6 +60,11 @@ ARTICLES, FOLLOWS = Article.__table__, Subscription.__table__
 # The article's own columns, in ListedArticle's order (its last three fields are the reader's follow).
 LISTED_COLUMNS = tuple(ARTICLES.c[field.name] for field in fields(ListedArticle)[:-3])
 RECENT_FIRST = (func.coalesce(ARTICLES.c.last_changed_at, ARTICLES.c.created_at).desc(), ARTICLES.c.id.desc())
+# ?sort=: last_change (the default) or last_error (the latest failure first, never-failed last).
+SORTS = {
+    "last_change": RECENT_FIRST,
+    "last_error": (ARTICLES.c.last_error_at.desc().nulls_last(), *RECENT_FIRST),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +81,7 @@ class ArticleFilter:
     changed_since: datetime | None = None
     tag: str | None = None  # only with a user: articles they tagged so
     site: str | None = None  # the host, without "www."
-    status: str | None = None
+    status: tuple[str, ...] = ()  # any of these; empty: any status
 
 
 def add_article(
@@ -259,13 +275,15 @@ def list_articles(
     where: ArticleFilter = ArticleFilter(),
     limit: int = 50,
     cursor: str | None = None,
+    sort: str = "last_change",
 ) -> ArticleList:
     """Return a page of the user's articles (all articles when user_id is None), the most recently
-    changed first (articles never changed by when they were added)."""
+    changed first (articles never changed by when they were added), or as `sort` (SORTS) says."""
     offset = cursor_offset(cursor) if cursor else 0
     values = filter_values(user_id, where)
     rows = session.execute(
-        list_statement(frozenset(values)), {**values, "offset": offset, "limit": limit + 1}
+        list_statement(frozenset(values), checked_sort(sort)),
+        {**values, "offset": offset, "limit": limit + 1},
     ).all()
     # With a user, each article comes with their follow (tags, note): one query, not two.
     items = [listed_article(row) for row in rows[:limit]]
@@ -296,8 +314,31 @@ def filter_values(user_id: int | None, where: ArticleFilter) -> dict[str, object
         values["site"] = where.site.strip().lower().removeprefix("www.")
         values["www_site"] = f"www.{values['site']}"
     if where.status:
-        values["status"] = where.status
+        values["status"] = list(where.status)
     return values
+
+
+def checked_statuses(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """Return the statuses asked for (a list, or words separated by commas, or both); raise
+    InvalidInput for one that is not a status."""
+    items = [value] if isinstance(value, str) else list(value or ())
+    words = [word for item in items for word in item.split(",")]
+    statuses = tuple(dict.fromkeys(word.strip() for word in words if word.strip()))
+    unknown = [status for status in statuses if status not in ARTICLE_STATUSES]
+    if unknown:
+        raise InvalidInput(
+            f"status is one or more of {', '.join(ARTICLE_STATUSES)}; not {unknown[0]!r}", code="bad_status"
+        )
+    return statuses
+
+
+def checked_sort(value: str | None) -> str:
+    """Return the list order asked for; raise InvalidInput for an unknown one."""
+    if value is None or value == "":
+        return "last_change"
+    if value not in SORTS:
+        raise InvalidInput(f"sort is {' or '.join(SORTS)}", code="bad_sort")
+    return value
 
 
 def contains_pattern(text: str) -> str:
@@ -329,19 +370,24 @@ def articles_statement(filters: frozenset[str]) -> Select:
     if "site" in filters:
         statement = statement.where(article.host.in_([bindparam("site"), bindparam("www_site")]))
     if "status" in filters:
-        statement = statement.where(article.status == bindparam("status"))
+        statement = statement.where(article.status.in_(bindparam("status", expanding=True)))
     return statement
 
 
 @functools.cache
-def list_statement(filters: frozenset[str]) -> Select:
-    """Return a page of articles_statement, the most recently changed first (parameters offset, limit)."""
+def list_statement(filters: frozenset[str], sort: str = "last_change") -> Select:
+    """Return a page of articles_statement in the order SORTS[sort] (parameters offset, limit)."""
     return (
         articles_statement(filters)
-        .order_by(*RECENT_FIRST)
+        .order_by(*SORTS[sort])
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
     )
+
+
+def count_articles(session: Session, *, user_id: int | None, where: ArticleFilter = ArticleFilter()) -> int:
+    """Return how many articles the list with these filters holds, on all its pages."""
+    return session.scalar(select(func.count()).select_from(article_ids(user_id, where).subquery())) or 0
 
 
 def article_ids(user_id: int | None, where: ArticleFilter) -> Select:

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, insert, or_, select, update
+from sqlalchemy import String, Table, bindparam, case, cast, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import intervals, urls
-from tracker.db import Base
+from tracker.db import Base, UTCDateTime
 from tracker.diff import TextDiff
 from tracker.errors import CheckError, InvalidInput
 from tracker.extract import ExtractedArticle
@@ -23,7 +23,7 @@ from tracker.metrics import CheckSeen, count_check
 from tracker.models import Article, Check, Site, Version
 from tracker.normalize import content_hash, word_count
 from tracker.robots import Robots
-from tracker.services import alerts
+from tracker.services import alerts, lifecycle, search
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
 from tracker.services.history import VersionDiff, change_between
 from tracker.services.observing import CheckTarget, Observation, check_target, latest_version, observe
@@ -102,6 +102,9 @@ def record_check(
     )
     article = session.get_one(Article, target.article_id, populate_existing=True)
     article = same_article_elsewhere(session, article, observation) or article
+    checked_url = article.url  # a move below changes it; a removal's evidence names what was checked
+    lifecycle.follow_move(session, article, observation, base_url=policy.base_url)
+    lifecycle.restore_if_back(session, article, observation, base_url=policy.base_url)
     if observation.baseline is not None:
         rebaseline(
             session, article, observation.baseline, extractor=target.extractor, at=observation.started_at
@@ -119,7 +122,8 @@ def record_check(
     )
     session.add(check)
     remember_fetch(article, observation)
-    reschedule(session, article, observation, policy=policy)
+    remember_error(article, observation)
+    reschedule(session, article, observation, policy=policy, checked_url=checked_url)
     session.flush()
     return check
 
@@ -327,6 +331,7 @@ def store(
     version.labels = ["baseline"] if version.baseline else labels
     version.change = asdict(diff.summary)
     session.add(version)
+    search.index_version(session, version, diff)
     article.version_count = version.number
     return diff, labels
 
@@ -351,7 +356,37 @@ def remember_fetch(article: Article, observation: Observation) -> None:
         article.body_hash = observation.body_hash
 
 
-def reschedule(session: Session, article: Article, observation: Observation, *, policy: CheckPolicy) -> None:
+def remember_error(article: Article, observation: Observation) -> None:
+    """Keep the last failed check on the article, so that lists show and sort by it without reading
+    checks: when, its code, and how many checks in a row ended with that code (last_error_values
+    does the same in bulk). Call before reschedule, which resets failure_count."""
+    error = observation.error
+    if error is None:
+        return
+    repeated = article.failure_count > 0 and article.last_error_code == error.code
+    article.last_error_count = (article.last_error_count or 0) + 1 if repeated else 1
+    article.last_error_at, article.last_error_code = observation.started_at, error.code
+
+
+def last_error_values(table: Table) -> dict[str, object]:
+    """Return the SET values of a bulk update that keep the last failed check as remember_error does,
+    from the row's b_error_at and b_error_code (both None when its check did not fail)."""
+    code = bindparam("b_error_code", type_=String(64))
+    return {
+        "last_error_at": func.coalesce(bindparam("b_error_at", type_=UTCDateTime), table.c.last_error_at),
+        "last_error_code": func.coalesce(code, table.c.last_error_code),
+        # The right-hand sides see the row as it was, before this statement's failure_count.
+        "last_error_count": case(
+            (cast(code, String(64)).is_(None), table.c.last_error_count),
+            ((table.c.failure_count > 0) & (table.c.last_error_code == code), table.c.last_error_count + 1),
+            else_=1,
+        ),
+    }
+
+
+def reschedule(
+    session: Session, article: Article, observation: Observation, *, policy: CheckPolicy, checked_url: str
+) -> None:
     """Set the next check and the status, release the lease, and hold the host after a Retry-After."""
     error = observation.error
     schedule = intervals.after_check(
@@ -364,30 +399,52 @@ def reschedule(session: Session, article: Article, observation: Observation, *, 
         retry_after=error.retry_after if error else None,
         changed=article.last_changed_at == observation.started_at,
         not_found_streak=not_found_streak(session, article.id, observation, policy),
+        away_streak=away_streak(session, article.id, observation, policy),
     )
     was = article.status
-    article.next_check_at, article.status = schedule.next_check_at, schedule.status
-    article.failure_count, article.failing_since = schedule.failure_count, schedule.failing_since
+    take_schedule(article, schedule)
     article.claimed_by = None
     article.lease_until = None
     if schedule.status == "failing" and was != "failing":
         announce_failing(session, article, error, base_url=policy.base_url, now=observation.started_at)
+    lifecycle.announce_removal(session, article, was, observation, base_url=policy.base_url, url=checked_url)
     if error and error.retry_after:
         hold_host(session, article.host, until=observation.started_at + timedelta(seconds=error.retry_after))
 
 
+def take_schedule(article: Article, schedule: intervals.Schedule) -> None:
+    """Give the article the status and next check a check left it with."""
+    article.next_check_at, article.status = schedule.next_check_at, schedule.status
+    article.failure_count, article.failing_since = schedule.failure_count, schedule.failing_since
+    article.gone_since = schedule.gone_since
+
+
 def not_found_streak(session: Session, article_id: int, observation: Observation, policy: CheckPolicy) -> int:
     """Return how many checks in a row, this one included, answered 404 (0 unless this one did)."""
+    return failure_streak(session, article_id, observation, "http_404", policy.intervals.gone_after_404s)
+
+
+def away_streak(session: Session, article_id: int, observation: Observation, policy: CheckPolicy) -> int:
+    """Return how many checks in a row, this one included, were redirected to the home page or a
+    section front (0 unless this one was)."""
+    return failure_streak(
+        session, article_id, observation, "redirected_away", policy.intervals.gone_after_redirects
+    )
+
+
+def failure_streak(session: Session, article_id: int, observation: Observation, code: str, limit: int) -> int:
+    """Return how many checks in a row, this one included, failed with `code` (0 unless this one
+    did); other outcomes in between break the streak."""
     error = observation.error
-    if error is None or error.http_status != 404:
+    if error is None or error.code != code:
         return 0
     earlier = session.scalars(
-        select(Check.http_status)
+        select(Check.error_code)
         .where(Check.article_id == article_id, Check.checked_at < observation.started_at)
         .order_by(Check.checked_at.desc(), Check.id.desc())
-        .limit(policy.intervals.gone_after_404s)
+        .limit(limit)
     )
-    return 1 + len(list(itertools.takewhile(lambda status: status == 404, earlier)))
+    return 1 + len(list(itertools.takewhile(lambda seen: seen == code, earlier)))
 
 
 def timing_of(article: Article) -> intervals.ArticleTiming:
@@ -397,6 +454,7 @@ def timing_of(article: Article) -> intervals.ArticleTiming:
         interval_seconds=article.interval_seconds,
         failure_count=article.failure_count,
         failing_since=article.failing_since,
+        gone_since=article.gone_since,
     )
 
 
@@ -452,20 +510,29 @@ def record_quiet_checks(
     for target, observation in results:
         assert target.timing is not None
         error = observation.error
+        status = quiet_lifecycle(session, target, observation, policy=policy)
         schedule = intervals.after_check(
             target.timing,
-            target.status,
+            status,
             observation.started_at,
             policy.intervals,
             failed=counts_as_failure(error),
             http_status=error.http_status if error else None,
             retry_after=error.retry_after if error else None,
             not_found_streak=not_found_streak(session, target.article_id, observation, policy),
+            away_streak=away_streak(session, target.article_id, observation, policy),
         )
-        if schedule.status == "failing" and target.status != "failing":
+        if schedule.status == "failing" and status != "failing":
             article = session.get_one(Article, target.article_id)
             article.failing_since = schedule.failing_since
             announce_failing(session, article, error, base_url=policy.base_url, now=observation.started_at)
+        if schedule.status == "gone" and status != "gone":
+            article = session.get_one(Article, target.article_id)
+            article.last_checked_at = observation.started_at
+            take_schedule(article, schedule)  # the alert tells the article as the check leaves it
+            lifecycle.announce_removal(
+                session, article, status, observation, base_url=policy.base_url, url=target.url
+            )
         row = {
             "b_id": target.article_id,
             "b_checked": observation.started_at,
@@ -473,6 +540,9 @@ def record_quiet_checks(
             "b_status": schedule.status,
             "b_failures": schedule.failure_count,
             "b_since": schedule.failing_since,
+            "b_gone": schedule.gone_since,
+            "b_error_at": observation.started_at if error else None,
+            "b_error_code": error.code if error else None,
         }
         page = observation.page
         if error is None and page is not None and not page.not_modified:
@@ -496,15 +566,17 @@ def record_quiet_checks(
     schedule_values: dict[str, object] = {
         "last_checked_at": bindparam("b_checked"),
         "next_check_at": bindparam("b_next"),
-        # Only an active or failing article takes the new status; one paused meanwhile stays paused.
+        # Only an active, failing or gone article takes the new status; one paused meanwhile stays paused.
         "status": case(
-            (or_(table.c.status == "active", table.c.status == "failing"), bindparam("b_status")),
+            (table.c.status.in_(("active", "failing", "gone")), bindparam("b_status")),
             else_=table.c.status,
         ),
         "failure_count": bindparam("b_failures"),
         "failing_since": bindparam("b_since"),
+        "gone_since": bindparam("b_gone"),
         "claimed_by": None,
         "lease_until": None,
+        **last_error_values(table),
     }
     by_id = table.c.id == bindparam("b_id")
     if article_rows:
@@ -526,6 +598,21 @@ def record_quiet_checks(
         )
     session.execute(insert(Check), check_rows)
     return [str(row["outcome"]) for row in check_rows]
+
+
+def quiet_lifecycle(
+    session: Session, target: CheckTarget, observation: Observation, *, policy: CheckPolicy
+) -> str:
+    """Apply the move and restore rules to a check that adds no version; return the article's
+    status to schedule from. The article row is read only when a rule fires (rarely)."""
+    moved = lifecycle.moved_to(target.url, observation) is not None
+    if not moved and not lifecycle.is_back(target.status, observation):
+        return target.status
+    article = session.get_one(Article, target.article_id)
+    article.last_checked_at = observation.started_at
+    lifecycle.follow_move(session, article, observation, base_url=policy.base_url)
+    lifecycle.restore_if_back(session, article, observation, base_url=policy.base_url)
+    return article.status
 
 
 def check_row(target: CheckTarget, observation: Observation) -> dict[str, object]:

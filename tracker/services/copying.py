@@ -39,7 +39,8 @@ def copy_database(
                 writing.execute(table.insert(), [dict(row) for row in chunk])
                 progress(len(chunk))
         if target.dialect.name == "postgresql":
-            for table in Base.metadata.sorted_tables:  # ids were copied: move each sequence past them
+            # ids were copied: move each sequence past them (tables keyed by another table's id have none)
+            for table in (table for table in Base.metadata.sorted_tables if "id" in table.c):
                 writing.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "

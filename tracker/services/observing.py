@@ -134,6 +134,7 @@ def check_targets(session: Session, articles: list[Article]) -> list[CheckTarget
                 interval_seconds=article.interval_seconds,
                 failure_count=article.failure_count,
                 failing_since=article.failing_since,
+                gone_since=article.gone_since,
             ),
             status=article.status,
         )

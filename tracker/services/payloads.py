@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tracker.diff import Block, FieldChange, Fold, TextDiff, fold_unchanged
+from tracker.digests import WEEKDAYS
 from tracker.feeds import FeedLink
 from tracker.models import (
     ApiToken,
@@ -27,6 +28,8 @@ from tracker.models import (
 from tracker.rules import ExtractionRules
 from tracker.services.articles import ListedArticle
 from tracker.services.history import ChangeEntry, VersionDiff
+from tracker.services.search import SearchHit
+from tracker.trouble import error_words
 
 if TYPE_CHECKING:  # services.feeds builds its alerts with this module
     from tracker.services.feeds import PollResult
@@ -65,8 +68,25 @@ def followed_article_payload(
 ) -> dict[str, Any]:
     """Return an article as one caller sees it: with whether they follow it, their tags and note."""
     payload = article_payload(article)
-    payload.update(following=following, tags=list(tags), note=note)
+    payload.update(following=following, tags=list(tags), note=note, **trouble_payload(article))
     return payload
+
+
+def trouble_payload(article: Article | ListedArticle) -> dict[str, Any]:
+    """Return the article's run of failed checks and its last error, the sentence included."""
+    code = article.last_error_code
+    return {
+        "failure_count": article.failure_count,
+        "failing_since": iso(article.failing_since),
+        "last_error": None
+        if code is None
+        else {
+            "code": code,
+            "at": iso(article.last_error_at),
+            "count": article.last_error_count,
+            "message": error_words(code, article.last_error_count),
+        },
+    }
 
 
 def rules_payload(rules: ExtractionRules, *, source: str) -> dict[str, Any]:
@@ -160,6 +180,24 @@ def change_payload(entry: ChangeEntry, *, base: str = "") -> dict[str, Any]:
     }
 
 
+def search_hit_payload(hit: SearchHit, *, base: str = "") -> dict[str, Any]:
+    """Return one search result: the version, where the words matched, the text around them; it
+    links to the version (its text matched) or to its diff (its change did)."""
+    if hit.field == "text":
+        link = f"{base}/articles/{hit.article_id}/versions/{hit.version}"
+    else:
+        link = f"{base}/articles/{hit.article_id}/diff?from={hit.version - 1}&to={hit.version}"
+    return {
+        "article_id": hit.article_id,
+        "article_title": hit.article_title,
+        "version": hit.version,
+        "in": hit.field,
+        "snippet": "".join(part.text for part in hit.snippet),
+        "observed_at": iso(hit.observed_at),
+        "links": {"html": link},
+    }
+
+
 def field_payload(change: FieldChange | None) -> dict[str, Any] | None:
     if change is None:
         return None
@@ -214,6 +252,11 @@ def endpoint_payload(webhook: Webhook, *, collection: str) -> dict[str, Any]:
         "enabled": webhook.enabled,
         "disabled_reason": webhook.disabled_reason,
         "created_at": iso(webhook.created_at),
+        "delivery": webhook.delivery,
+        "digest_hour": webhook.digest_hour,
+        "digest_weekday": None if webhook.digest_weekday is None else WEEKDAYS[webhook.digest_weekday],
+        "timezone": webhook.timezone,
+        "next_digest_at": iso(webhook.next_digest_at),
         "links": {"deliveries": f"/api/v1/{collection}/{webhook.id}/deliveries"},
     }
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Article, Check
 
-CHECKED_STATUSES = ("active", "failing")
+# Gone articles are checked too, at the slow pace of the interval policy, to see them come back.
+CHECKED_STATUSES = ("active", "failing", "gone")
 
 
 def claim_due(session: Session, *, worker: str, now: datetime, limit: int, lease_seconds: int) -> list[int]:
@@ -60,7 +61,7 @@ def lease_rows(
 
 
 def checkable_ids(session: Session) -> list[int]:
-    """Return the ids of every article that is checked (not paused or gone)."""
+    """Return the ids of every article that is checked (not paused)."""
     return list(
         session.scalars(select(Article.id).where(Article.status.in_(CHECKED_STATUSES)).order_by(Article.id))
     )

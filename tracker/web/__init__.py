@@ -28,6 +28,8 @@ from tracker.web import (
     redact,
     rules_api,
     rules_pages,
+    search_api,
+    search_pages,
     templating,
     watchlist_api,
 )
@@ -66,6 +68,7 @@ def init_app(app: Flask) -> None:
         csrf.exempt(
             blueprint
         )  # the API authenticates with bearer tokens, which a browser never sends by itself
+    csrf.exempt(search_api.bp)  # reads only
     auth.init_app(app)
     redact.init_app()
     for blueprint in (
@@ -83,6 +86,8 @@ def init_app(app: Flask) -> None:
         feeds_api.bp,
         watchlist_api.bp,
         accounts_api.bp,
+        search_api.bp,
+        search_pages.bp,
         openapi.bp,
         health.bp,
         prometheus.bp,

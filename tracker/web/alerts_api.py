@@ -57,7 +57,7 @@ def update_endpoint(collection: str, webhook_id: int) -> Response:
     account = require_account()
     session = get_session()
     webhook = alerts.get_endpoint(session, account.id, webhook_id, KIND[collection])
-    alerts.apply_filters(session, webhook, json_body(), user_id=account.id)
+    alerts.change_endpoint(session, webhook, json_body(), user_id=account.id, now=now())
     session.commit()
     return jsonify(endpoint_payload(webhook, collection=collection))
 

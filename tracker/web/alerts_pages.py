@@ -35,8 +35,9 @@ def index() -> str:
                 allow_private=run.settings.allow_private_networks,
                 check_channel=lambda url: check_channel(url, run.guard),
             )
-        except TrackerError as error:
-            form.url.errors = [error.message]
+        except TrackerError as error:  # shown by the field it names (bad_timezone: timezone), else by the URL
+            target = form._fields.get(error.code.removeprefix("bad_"), form.url)
+            target.errors = [error.message]
         else:
             session.commit()
             form = EndpointForm(formdata=None)

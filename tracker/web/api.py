@@ -9,9 +9,8 @@ from flask_login import current_user
 
 from tracker.errors import InvalidInput
 from tracker.models import Article
-from tracker.services import articles, checks, history, watchlists
+from tracker.services import articles, changefeed, checks, history, watchlists
 from tracker.services.payloads import (
-    change_payload,
     check_payload,
     diff_payload,
     followed_article_payload,
@@ -22,7 +21,7 @@ from tracker.services.payloads import (
 from tracker.web import access
 from tracker.web.auth import Account, bearer_account
 from tracker.web.context import get_session, now, runtime
-from tracker.web.params import article_filter, int_arg, limit_arg, time_arg
+from tracker.web.params import article_filter, int_arg, limit_arg, sort_arg, time_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -68,6 +67,7 @@ def list_articles() -> Response:
         where=article_filter(),
         limit=limit_arg(),
         cursor=request.args.get("cursor"),
+        sort=sort_arg(),
     )
     return jsonify(
         items=[
@@ -192,21 +192,21 @@ def get_as_of(article_id: int) -> Response:
 
 @bp.get("/changes")
 def list_changes() -> Response:
-    """New versions, newest first: the caller's articles (all with ?scope=all, or anonymously)."""
+    """New versions, removals, restorations and moves, newest first (?kind= one of them): the
+    caller's articles (all with ?scope=all, or anonymously)."""
     account = require_reader()
-    entries, next_cursor = history.recent_changes(
+    entries, next_cursor = changefeed.recent_entries(
         get_session(),
         user_id=account.id if account and request.args.get("scope") != "all" else None,
+        kind=request.args.get("kind") or None,
         label=request.args.get("label") or None,
         host=request.args.get("site") or None,
         since=time_arg("since"),
         until=time_arg("until"),
         limit=limit_arg(),
-        cursor=int_arg("cursor"),
+        cursor=request.args.get("cursor") or None,
     )
-    return jsonify(
-        items=[change_payload(entry) for entry in entries], next=str(next_cursor) if next_cursor else None
-    )
+    return jsonify(items=[changefeed.entry_payload(entry) for entry in entries], next=next_cursor)
 
 
 def own_article_payload(article: Article, account: Account | None) -> dict[str, Any]:

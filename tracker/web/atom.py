@@ -3,6 +3,7 @@ and the account page that hands out the private feed addresses."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -15,7 +16,10 @@ from tracker.errors import NotFound
 from tracker.labels import LABEL_WORDS, summary_line
 from tracker.models import User
 from tracker.services import accounts, articles, atomfeeds, watchlists
+from tracker.services.atomfeeds import FeedItem, moment
+from tracker.services.changefeed import LifecycleEntry
 from tracker.services.history import VersionDiff
+from tracker.services.lifecycle import HEADLINES
 from tracker.web import access
 from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm
@@ -109,7 +113,7 @@ def key_owner() -> User:
     return user
 
 
-def feed(title: str, page: str, changes: list[VersionDiff]) -> Response:
+def feed(title: str, page: str, changes: list[FeedItem]) -> Response:
     """Return the Atom document of the changes, newest first; `page` is the HTML page it follows."""
     self_link = absolute(request.full_path.removesuffix("?"))
     document = AtomFeed(
@@ -117,8 +121,10 @@ def feed(title: str, page: str, changes: list[VersionDiff]) -> Response:
         title=title,
         link=absolute(page),
         self_link=self_link,
-        updated=max((change.new.observed_at for change in changes), default=now()),
-        entries=tuple(map(entry, changes)),
+        updated=max((moment(change) for change in changes), default=now()),
+        entries=tuple(
+            entry(change) if isinstance(change, VersionDiff) else event_entry(change) for change in changes
+        ),
     )
     return Response(atom_document(document), mimetype="application/atom+xml")
 
@@ -136,6 +142,21 @@ def entry(change: VersionDiff) -> AtomEntry:
         summary=summary,
         labels=tuple(change.labels),
         content_html=diff_excerpt(change.diff, summary=summary, link=link),
+    )
+
+
+def event_entry(event: LifecycleEntry) -> AtomEntry:
+    """Return the Atom entry of an article's removal, restoration or move, linking to its history."""
+    link = absolute(url_for("pages.article", article_id=event.article_id))
+    summary = f"{event.kind.capitalize()}: {event.text}"
+    return AtomEntry(
+        id=f"{link}#{event.kind}-{event.id}",  # one entry per event, never reused
+        title=f"{event.article_title or event.evidence.url} {HEADLINES[event.kind]}",
+        link=link,
+        updated=event.observed_at,
+        summary=summary,
+        labels=(event.kind,),
+        content_html=f'<p dir="auto">{escape(summary)}</p>',
     )
 
 

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.digests import DEFAULT_HOUR, DEFAULT_TIMEZONE, WEEKDAYS
 from tracker.errors import InvalidInput
 from tracker.labels import LABEL_WORDS
 from tracker.services.alerts import EVENTS
@@ -47,6 +56,15 @@ class AddArticleForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class BulkForm(FlaskForm):
+    """An action on the list's ticked articles (`ids`), or on every article its filters match
+    (`everything`, with the filters the list was shown with)."""
+
+    action = StringField("Action", validators=[DataRequired(), Length(max=20)])
+    tags = StringField("Tags (comma-separated)", validators=[Length(max=800)])
+    everything = BooleanField("Every article matching the filters")
 
 
 class RulesForm(FlaskForm):
@@ -92,6 +110,28 @@ class EndpointForm(FlaskForm):
     article_ids = StringField(
         "Only these article ids (comma-separated; empty: all)", validators=[Length(max=2000)]
     )
+    delivery = SelectField(
+        "Send",
+        choices=[
+            SelectChoice("each", "each event as it happens"),
+            SelectChoice("daily", "a daily digest"),
+            SelectChoice("weekly", "a weekly digest"),
+        ],
+        default="each",
+    )
+    digest_hour = SelectField(
+        "Digest at",
+        choices=[SelectChoice(str(hour), f"{hour:02d}:00") for hour in range(24)],
+        default=str(DEFAULT_HOUR),
+    )
+    digest_weekday = SelectField(
+        "Weekly digest on",
+        choices=[SelectChoice(day, day.capitalize()) for day in WEEKDAYS],
+        default=WEEKDAYS[0],
+    )
+    timezone = StringField(
+        "Time zone (IANA name, e.g. Europe/Berlin)", default=DEFAULT_TIMEZONE, validators=[Length(max=64)]
+    )
 
     def filters(self) -> dict[str, object]:
         return {
@@ -101,6 +141,17 @@ class EndpointForm(FlaskForm):
             "min_words": self.min_words.data,
             "tags": self.tags.data or None,
             "article_ids": self.ids(),
+            **self.schedule(),
+        }
+
+    def schedule(self) -> dict[str, object]:
+        """Return the delivery fields the services take: hour and weekday only where they apply."""
+        mode = self.delivery.data or "each"
+        return {
+            "delivery": mode,
+            "timezone": (self.timezone.data or "").strip() or DEFAULT_TIMEZONE,
+            "digest_hour": None if mode == "each" else int(self.digest_hour.data or DEFAULT_HOUR),
+            "digest_weekday": self.digest_weekday.data if mode == "weekly" else None,
         }
 
     def ids(self) -> list[int] | None:

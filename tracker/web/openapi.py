@@ -15,6 +15,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template
 from markupsafe import Markup, escape
 
+from tracker.searchtext import FIELDS
+from tracker.services.bulk import MAX_IDS
 from tracker.web.openapi_schemas import (
     ARTICLE_STATUS,
     COUNT,
@@ -180,16 +182,40 @@ def article_paths() -> dict[str, dict[str, Any]]:
                     query("changed_since", "changed at or after", TIME),
                     query("tag", "only articles the caller tagged so", TAG),
                     query("site", "host name, with or without www."),
+                    {
+                        **query(
+                            "status",
+                            "only in these states: repeat it (`?status=failing&status=gone`) or "
+                            "separate them with commas",
+                            {"type": "array", "items": ARTICLE_STATUS},
+                        ),
+                        "style": "form",
+                        "explode": True,
+                    },
                     query(
-                        "status",
-                        "only in this state",
-                        ARTICLE_STATUS,
+                        "sort",
+                        "`last_change` (the default: most recently changed first) or `last_error` "
+                        "(most recent failed check first; articles that never failed last)",
+                        {"type": "string", "enum": ["last_change", "last_error"]},
                     ),
                     *PAGED,
                 ),
                 errors=(400,),
                 anonymous=True,
             ),
+        },
+        "/articles/bulk": {
+            "post": operation(
+                "bulkArticles",
+                "Check now, pause, resume, tag, untag or unfollow many articles",
+                ref("BulkResult"),
+                body=json_body(ref("BulkInput")),
+                description="Acts on the caller's followed articles only: those of `ids` (at most "
+                f"{MAX_IDS}), or all that `GET /articles` shows with `filter`. `check_now` makes them due "
+                "for the scheduler (never fetched in the request; one checked in the last minute is not "
+                "queued again). Pausing or resuming an article other users follow too is for admins: "
+                "others see it in `skipped` (`shared_article`).",
+            )
         },
         "/articles/{article_id}": {
             "get": operation(
@@ -330,7 +356,7 @@ def reading_paths() -> dict[str, dict[str, Any]]:
         "/changes": {
             "get": operation(
                 "listChanges",
-                "New versions (not first ones), newest first",
+                "New versions (not first ones) and articles removed, restored or moved, newest first",
                 ref("ChangePage"),
                 params=(
                     query(
@@ -338,14 +364,48 @@ def reading_paths() -> dict[str, dict[str, Any]]:
                         "all: every article, not only the caller's",
                         {"type": "string", "enum": ["all"]},
                     ),
-                    query("label", "only changes with this label", LABEL),
+                    query(
+                        "kind",
+                        "only this kind: changed (new versions), removed, restored or moved",
+                        {"type": "string", "enum": ["changed", "removed", "restored", "moved"]},
+                    ),
+                    query("label", "only changes with this label (new versions only)", LABEL),
                     query("site", "host name, with or without www."),
                     query("since", "observed at or after", TIME),
                     query("until", "observed before", TIME),
+                    LIMIT,
+                    query(
+                        "cursor",
+                        "the `next` of the page before",
+                        {"type": "string", "pattern": "^[0-9]*(-[0-9]*)?$"},
+                    ),
+                ),
+                errors=(400,),
+                anonymous=True,
+            )
+        },
+        "/search": {
+            "get": operation(
+                "searchVersions",
+                "Versions whose text, or whose change, holds every word; newest first",
+                ref("SearchPage"),
+                params=(
+                    query("q", "the words; all must match, in any case", {"type": "string", "minLength": 1}),
+                    query(
+                        "in",
+                        "text (default): the version's text; added / removed: what its change from "
+                        "the version before added / removed",
+                        {"type": "string", "enum": list(FIELDS)},
+                    ),
+                    query("tag", "only articles the caller tagged so"),
+                    query("site", "host name, with or without www."),
+                    query("since", "observed at or after", TIME),
                     *PAGED,
                 ),
                 errors=(400,),
                 anonymous=True,
+                description="Over the articles the caller follows (every article for anonymous "
+                "readers while public reading is on). 400 `bad_query` when `q` holds no letter or digit.",
             )
         },
     }
@@ -411,7 +471,7 @@ def endpoint_paths(collection: str) -> dict[str, dict[str, Any]]:
             ),
             "patch": operation(
                 f"update{kind}",
-                "Change its filters, enable or disable it",
+                "Change its filters or digest schedule, enable or disable it",
                 ref("Webhook"),
                 params=(WEBHOOK_ID,),
                 body=json_body(ref("EndpointChanges")),
@@ -619,7 +679,9 @@ def document() -> dict[str, Any]:
         ("Rules", "Extraction rules per site and per article", rules_paths()),
         (
             "Webhooks",
-            "Signed JSON alerts (Standard Webhooks)",
+            "Signed JSON alerts (Standard Webhooks): article.changed, article.failing, article.added, "
+            "article.removed, article.restored, article.moved and ping; bodies as in "
+            "docs/webhook-payload.schema.json",
             {**endpoint_paths("webhooks"), **secret_paths()},
         ),
         ("Channels", "Short alerts through Apprise (chat, mail, push)", endpoint_paths("channels")),

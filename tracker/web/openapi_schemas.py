@@ -11,12 +11,15 @@ from dataclasses import fields
 from typing import Any
 
 from tracker.diff import Summary
+from tracker.digests import DIGEST, MODES, WEEKDAYS
 from tracker.feeds import MAX_DAYS
 from tracker.labels import LABEL_WORDS
 from tracker.models import ARTICLE_STATUSES, DELIVERY_STATUSES, MAX_ID
 from tracker.rules import MAX_ITEMS, MAX_LENGTH
+from tracker.searchtext import FIELDS
 from tracker.services.alerts import EVENTS
 from tracker.services.articles import MAX_INTERVAL, MIN_INTERVAL, STATUSES_USERS_SET
+from tracker.services.bulk import ACTIONS, MAX_IDS
 from tracker.services.watchlists import MAX_NOTE, MAX_TAGS
 
 Schema = dict[str, Any]
@@ -53,6 +56,10 @@ def list_of(item: Schema) -> Schema:
     return {"type": "array", "items": item}
 
 
+def list_of_at_most(item: Schema, most: int) -> Schema:
+    return {"type": "array", "items": item, "maxItems": most}
+
+
 def page_of(item: str) -> Schema:
     """Return the list envelope of ../shared/API.md around items of one schema."""
     return shape(
@@ -70,6 +77,20 @@ COUNT: Schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 FLAG: Schema = {"type": "boolean"}
 LABEL: Schema = {"type": "string", "enum": list(LABEL_WORDS)}
 EVENT: Schema = {"type": "string", "enum": list(EVENTS)}
+DELIVERY_MODE: Schema = described(
+    "each: every event alone; daily or weekly: one digest at digest_hour in timezone",
+    {"type": "string", "enum": list(MODES)},
+)
+DIGEST_HOUR: Schema = described(
+    "the hour digests go out (local time); null: not a digest",
+    {"type": ["integer", "null"], "minimum": 0, "maximum": 23},
+)
+WEEKDAY: Schema = described(
+    "the day weekly digests go out; null: not weekly", {"type": ["string", "null"], "enum": [*WEEKDAYS, None]}
+)
+TIME_ZONE: Schema = described(
+    "an IANA time zone name, e.g. Europe/Berlin", {"type": "string", "examples": ["UTC"]}
+)
 TAG: Schema = {"type": "string", "minLength": 1, "maxLength": 40}
 LINK: Schema = described("a path on this server", TEXT)
 ARTICLE_STATUS: Schema = {"type": "string", "enum": list(ARTICLE_STATUSES)}
@@ -163,6 +184,11 @@ WEBHOOK_FIELDS: dict[str, Schema] = {
     "enabled": FLAG,
     "disabled_reason": nullable(TEXT),
     "created_at": TIME,
+    "delivery": DELIVERY_MODE,
+    "digest_hour": DIGEST_HOUR,
+    "digest_weekday": WEEKDAY,
+    "timezone": TIME_ZONE,
+    "next_digest_at": described("when the next digest goes out; null: not a digest", nullable(TIME)),
     "links": shape({"deliveries": LINK}),
 }
 FILTER_INPUTS: dict[str, Schema] = {
@@ -172,6 +198,12 @@ FILTER_INPUTS: dict[str, Schema] = {
     "labels": nullable(list_of(LABEL)),
     "min_words": nullable(COUNT),
     "enabled": described("true also clears the reason it was disabled", FLAG),
+    "delivery": described(
+        DELIVERY_MODE["description"] + "; back to each sends what was held at once", DELIVERY_MODE
+    ),
+    "digest_hour": described("0-23; default 8 (08:00) for a new digest", DIGEST_HOUR),
+    "digest_weekday": described("weekly only; default monday", WEEKDAY),
+    "timezone": described("an IANA time zone name; default UTC", TEXT),
 }
 RULES_FIELDS: dict[str, Schema] = {
     "source": described(
@@ -202,7 +234,43 @@ ARTICLE = shape(
         "following": described("whether the caller follows it", FLAG),
         "tags": described("the caller's tags", list_of(TEXT)),
         "note": described("the caller's note", nullable(TEXT)),
+        "failure_count": described("checks in a row that failed; 0: the last one worked", COUNT),
+        "failing_since": described("the first of those failed checks", nullable(TIME)),
+        "last_error": described(
+            "the last failed check, even when checks work again since (then failure_count is 0)",
+            nullable(
+                shape(
+                    {
+                        "code": described("e.g. http_404, timeout, dns, redirected_away", TEXT),
+                        "at": TIME,
+                        "count": described("checks in a row that ended with this code", COUNT),
+                        "message": described(
+                            "in plain words, e.g. 'The site answered 404 (page not found) three times "
+                            "in a row; ...'",
+                            TEXT,
+                        ),
+                    }
+                )
+            ),
+        ),
     }
+)
+BULK_ACTION: Schema = described(
+    "check_now: due for the scheduler; add_tags and remove_tags need `tags`",
+    {"type": "string", "enum": list(ACTIONS)},
+)
+BULK_FILTER = described(
+    "the filters of GET /articles; {} selects every article the caller follows",
+    shape(
+        {},
+        {
+            "status": nullable({"oneOf": [ARTICLE_STATUS, {"type": "array", "items": ARTICLE_STATUS}]}),
+            "tag": nullable(TAG),
+            "site": nullable(TEXT),
+            "q": nullable(TEXT),
+            "changed_since": nullable(TIME),
+        },
+    ),
 )
 BLOCK = shape(
     {
@@ -219,7 +287,7 @@ BLOCK = shape(
 DELIVERY = shape(
     {
         "id": ID,
-        "event": EVENT,
+        "event": {"type": "string", "enum": [*EVENTS, DIGEST]},
         "webhook_id_header": described("the webhook-id header, the same on every attempt", TEXT),
         "article_id": nullable(ID),
         "created_at": TIME,
@@ -267,6 +335,32 @@ SCHEMAS: dict[str, Schema] = {
         {"url": described("http or https", TEXT)},
         {"interval_seconds": INTERVAL},
         examples=[{"url": "https://news.example.com/2026/03/council-vote", "interval_seconds": 3600}],
+    ),
+    "BulkInput": {
+        "oneOf": [
+            shape(
+                {"ids": list_of_at_most(ID, MAX_IDS), "action": BULK_ACTION},
+                {"tags": nullable(TAGS_INPUT)},
+                examples=[{"ids": [1], "action": "pause"}],
+            ),
+            shape(
+                {"filter": BULK_FILTER, "action": BULK_ACTION},
+                {"tags": nullable(TAGS_INPUT)},
+                examples=[{"filter": {"status": ["failing"]}, "action": "add_tags", "tags": ["broken"]}],
+            ),
+        ]
+    },
+    "BulkResult": shape(
+        {
+            "action": BULK_ACTION,
+            "matched": described("the caller's followed articles selected", COUNT),
+            "changed": described("those the action changed; the others were already so, or skipped", COUNT),
+            "skipped": described(
+                "articles the caller may not change so (shared_article: only an admin pauses or "
+                "resumes an article others follow too)",
+                list_of(shape({"id": ID, "error": ERROR_BODY})),
+            ),
+        }
     ),
     "ArticleChanges": shape(
         {},
@@ -344,6 +438,11 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "Change": shape(
         {
+            "kind": described(
+                "changed: a new version; removed, restored, moved: what happened to the article "
+                "(labels and summary then empty, version the latest at that moment)",
+                {"type": "string", "enum": ["changed", "removed", "restored", "moved"]},
+            ),
             "article_id": ID,
             "article_title": nullable(TEXT),
             "url": TEXT,
@@ -356,9 +455,36 @@ SCHEMAS: dict[str, Schema] = {
                 shape({}, SUMMARY_FIELDS),
             ),
             "links": shape({"html": LINK}),
+        },
+        {"evidence": described("removed, restored, moved: what the check saw", ref("Evidence"))},
+    ),
+    "Evidence": shape(
+        {
+            "http_status": nullable(described("404, 410, 200, or the 301/308 of a move", COUNT)),
+            "url": described("the address checked (moved: the old one)", TEXT),
+            "final_url": nullable(described("where redirects led (moved: the new address)", TEXT)),
+            "reason": nullable(
+                described(
+                    "why it counts as removed",
+                    {"type": "string", "enum": ["http_410", "http_404", "redirected_away"]},
+                )
+            ),
+            "observed_at": TIME,
         }
     ),
     "ChangePage": page_of("Change"),
+    "SearchHit": shape(
+        {
+            "article_id": ID,
+            "article_title": nullable(TEXT),
+            "version": ID,
+            "in": {"type": "string", "enum": list(FIELDS)},
+            "snippet": described("the text around the first match, plain text", TEXT),
+            "observed_at": TIME,
+            "links": shape({"html": described("the version (in=text) or its diff", LINK)}),
+        }
+    ),
+    "SearchPage": page_of("SearchHit"),
     "Rules": shape(RULES_FIELDS),
     "SiteRules": shape({"site": TEXT, **RULES_FIELDS}),
     "SiteRulesPage": page_of("SiteRules"),

@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response
 
 from tracker.errors import TrackerError
 from tracker.models import ARTICLE_STATUSES
-from tracker.services import articles, checks, history, rules, watchlists
+from tracker.services import articles, bulk, changefeed, checks, history, rules, watchlists
 from tracker.timeline import Note, largest_change, notes_between, timeline
 from tracker.web import access
 from tracker.web.auth import Account
 from tracker.web.context import get_session, now, runtime
-from tracker.web.forms import ActionForm, AddArticleForm, DescribeForm
-from tracker.web.params import article_filter
+from tracker.web.forms import ActionForm, AddArticleForm, BulkForm, DescribeForm
+from tracker.web.params import article_filter, sort_arg
 
 bp = Blueprint("pages", __name__)
 TIMELINE_PAGE = 100  # versions on one page of an article's timeline: rendering 1,000 took 260 ms of CPU
@@ -29,16 +29,85 @@ def index() -> str:
     access.ensure_reader(account())
     user = account()
     session = get_session()
-    where = article_filter()
-    listing = articles.list_articles(session, user_id=user.id if user else None, where=where, limit=200)
+    where, sort = article_filter(), sort_arg()
+    user_id = user.id if user else None
+    listing = articles.list_articles(session, user_id=user_id, where=where, limit=200, sort=sort)
     return render_template(
         "articles.html",
         articles=listing.items,
+        total=articles.count_articles(session, user_id=user_id, where=where),
         tags=watchlists.tag_counts(session, user.id) if user else [],
         where=where,
+        sort=sort,
         statuses=ARTICLE_STATUSES,
         form=AddArticleForm(),
+        bulk=BulkForm(),
     )
+
+
+@bp.post("/articles/bulk")
+@login_required
+def bulk_action() -> Response:
+    """Apply an action of the list's bar to the ticked articles, or to all the filters match."""
+    form = BulkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = url_for("pages.index", **list_args())  # type: ignore[arg-type]  # query values
+    try:
+        wanted = bulk.bulk_request(bulk_fields(form))
+    except TrackerError as error:
+        flash(error.message, "error")
+        return redirect(back)
+    session = get_session()
+    result = bulk.apply_bulk(
+        session, wanted, caller=bulk.Caller(current_user.id, current_user.is_admin), now=now()
+    )
+    session.commit()
+    flash(bulk_message(result), "error" if result.skipped else "info")
+    return redirect(back)
+
+
+def list_args() -> dict[str, object]:
+    """Return the filters and order the list was shown with (hidden fields of its bulk form)."""
+    args: dict[str, object] = {
+        name: request.form.get(name) for name in ("q", "tag", "site", "changed_since", "sort")
+    }
+    args["status"] = request.form.getlist("status")
+    return {name: value for name, value in args.items() if value}
+
+
+def bulk_fields(form: BulkForm) -> dict[str, object]:
+    """Return the bulk request the form makes, in the API's JSON shape."""
+    fields: dict[str, object] = {"action": form.action.data, "tags": form.tags.data or None}
+    if form.everything.data:
+        shown = list_args()
+        shown.pop("sort", None)
+        fields["filter"] = shown
+    else:
+        ids = request.form.getlist("ids")
+        fields["ids"] = [int(value) for value in ids if value.isascii() and value.isdigit()]
+    return fields
+
+
+BULK_DONE = {
+    "check_now": "Queued for a check now",
+    "pause": "Paused",
+    "resume": "Resumed",
+    "add_tags": "Tagged",
+    "remove_tags": "Untagged",
+    "unfollow": "Unfollowed",
+}
+
+
+def bulk_message(result: bulk.BulkResult) -> str:
+    """Return what a bulk action did, in a sentence (and why some articles were left alone)."""
+    noun = "article" if result.matched == 1 else "articles"
+    message = f"{BULK_DONE[result.action]}: {result.changed} of {result.matched} {noun}."
+    if result.action == "check_now" and result.changed < result.matched:
+        message += " The others were already due, checked in the last minute, paused or gone."
+    if result.skipped:
+        message += f" {len(result.skipped)} left as they were: {result.skipped[0].message}."
+    return message
 
 
 @bp.post("/articles")
@@ -87,7 +156,7 @@ def article(article_id: int) -> str:
     notes = [
         Note(change.changed_at, f"{change.description} (by {change.changed_by})")
         for change in rules.rule_changes_for(session, item)
-    ]
+    ] + changefeed.history_notes(session, article_id)
     notes = notes_between(
         notes, since=entries[0].observed_at if older else None, until=newer.observed_at if newer else None
     )

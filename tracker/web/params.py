@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from tracker.errors import InvalidInput
 from tracker.models import MAX_ID
-from tracker.services.articles import ArticleFilter
+from tracker.services.articles import ArticleFilter, checked_sort, checked_statuses
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 
@@ -76,11 +76,17 @@ def time_arg(name: str) -> datetime | None:
 
 
 def article_filter() -> ArticleFilter:
-    """Return the article-list filters in ?q=, ?changed_since=, ?tag=, ?site= and ?status=."""
+    """Return the article-list filters in ?q=, ?changed_since=, ?tag=, ?site= and ?status= (repeated,
+    or separated by commas)."""
     return ArticleFilter(
         query=request.args.get("q") or None,
         changed_since=time_arg("changed_since"),
         tag=request.args.get("tag") or None,
         site=request.args.get("site") or None,
-        status=request.args.get("status") or None,
+        status=checked_statuses(request.args.getlist("status")),
     )
+
+
+def sort_arg() -> str:
+    """Return the article list's order in ?sort=: last_change (the default) or last_error."""
+    return checked_sort(request.args.get("sort"))

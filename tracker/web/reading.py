@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tracker.diff import fold_unchanged
 from tracker.labels import LABEL_WORDS, summary_line
-from tracker.services import articles, history
+from tracker.services import articles, changefeed, history
 from tracker.snapshot import safe_snapshot
 from tracker.web import access
 from tracker.web.context import get_session
@@ -98,16 +98,22 @@ def changes() -> str:
     user = account()
     label = request.args.get("label") or None
     since, until = time_arg("since"), time_arg("until")
-    entries, next_cursor = history.recent_changes(
+    entries, next_cursor = changefeed.recent_entries(
         get_session(),
         user_id=user.id if user and request.args.get("scope") != "all" else None,
+        kind=request.args.get("kind") or None,
         label=label,
         host=request.args.get("site") or None,
         since=since,
         until=until + timedelta(days=1) if until and len(request.args.get("until", "")) == 10 else until,
         limit=50,
-        cursor=request.args.get("cursor", type=int),
+        cursor=request.args.get("cursor") or None,
     )
     return render_template(
-        "changes.html", entries=entries, next_cursor=next_cursor, labels=LABEL_WORDS, args=request.args
+        "changes.html",
+        entries=entries,
+        next_cursor=next_cursor,
+        labels=LABEL_WORDS,
+        kinds=changefeed.KIND_WORDS,
+        args=request.args,
     )

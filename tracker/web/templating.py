@@ -9,8 +9,11 @@ from datetime import UTC, datetime
 from flask import Flask
 
 from tracker.diff import Summary
+from tracker.digests import describe, local_time
 from tracker.labels import LABEL_WORDS, summary_line
 from tracker.languages import language_label, text_direction
+from tracker.models import Webhook
+from tracker.services.digests import schedule_of
 from tracker.urls import host_of
 
 
@@ -20,6 +23,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(change_line)
     app.add_template_filter(language_label)
     app.add_template_filter(text_direction)
+    app.add_template_filter(digest_words)
+    app.add_template_filter(local_time)
     app.jinja_env.globals["label_words"] = LABEL_WORDS
 
 
@@ -28,6 +33,12 @@ def change_line(change: Mapping[str, int], labels: Sequence[str]) -> str:
     return summary_line(
         Summary(**{field.name: change.get(field.name, 0) for field in fields(Summary)}), labels
     )
+
+
+def digest_words(webhook: Webhook) -> str:
+    """Return how an endpoint gets its events, e.g. 'daily digest at 08:00 Europe/Berlin'."""
+    schedule = schedule_of(webhook)
+    return describe(schedule) if schedule else "each event as it happens"
 
 
 def when(moment: datetime | None) -> str:

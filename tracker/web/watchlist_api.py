@@ -8,7 +8,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from tracker.errors import InvalidInput
 from tracker.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
-from tracker.services import articles, history, importing, watchlists
+from tracker.services import articles, bulk, history, importing, watchlists
+from tracker.services.bulk import BulkResult
 from tracker.services.importing import ImportReport
 from tracker.services.payloads import iso, version_payload
 from tracker.web.api import authenticate, json_body, own_article_payload, require_account, require_reader
@@ -29,6 +30,29 @@ def follow(article_id: int) -> Response:
     watchlists.describe(session, account.id, article_id, fields)
     session.commit()
     return jsonify(own_article_payload(article, account))
+
+
+@bp.post("/articles/bulk")
+def bulk_action() -> Response:
+    """Check now, pause, resume, tag, untag or unfollow many of the caller's articles at once."""
+    account = require_account()
+    wanted = bulk.bulk_request(json_body())
+    session = get_session()
+    result = bulk.apply_bulk(session, wanted, caller=bulk.Caller(account.id, account.is_admin), now=now())
+    session.commit()
+    return jsonify(bulk_payload(result))
+
+
+def bulk_payload(result: BulkResult) -> dict[str, Any]:
+    return {
+        "action": result.action,
+        "matched": result.matched,
+        "changed": result.changed,
+        "skipped": [
+            {"id": item.article_id, "error": {"code": item.code, "message": item.message}}
+            for item in result.skipped
+        ],
+    }
 
 
 @bp.get("/tags")
