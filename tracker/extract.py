@@ -29,7 +29,7 @@ from tracker.languages import article_language
 from tracker.normalize import at_most, clean_paragraphs, clean_text
 from tracker.pagemeta import PageMeta, page_meta
 from tracker.rules import DEFAULT_RULES, ExtractionRules
-from tracker.textunits import count_words
+from tracker.textunits import NEEDS_GRAPHEMES, count_words
 from tracker.urls import MAX_URL_LENGTH
 
 # Bump when extraction changes in a way that may change versions: the next check of every
@@ -189,7 +189,7 @@ def with_cut_marks_restored(byline: str | None, html: str) -> str | None:
     of a name ("प्रियंका त्रिपाठी" became "प्रियंका त्रिपाठ": its pattern for trailing punctuation takes a
     vowel sign for one) taken back from the page: only where every occurrence of the cut word on
     the page goes on with marks."""
-    if not byline:
+    if not byline or not NEEDS_GRAPHEMES.search(byline):  # Latin, Han, kana: no marks to lose
         return byline
 
     def restored(match: regex.Match[str]) -> str:
