@@ -60,12 +60,18 @@ class Settings:
     user_agent: str = ""  # empty: ArticleRevisionTracker/0.1 (+TRACKER_CONTACT_URL)
     chromium: str = "/usr/bin/chromium"  # for sites whose rules say "render with a browser"
     # Web
-    public_read: bool = True
+    public_read: bool = False  # the default; an admin switches it on the admin status page
     https: bool = False  # served over HTTPS: Secure cookies and HSTS
+    trusted_proxies: str = ""  # addresses/CIDRs whose X-Forwarded-For names the client; empty: none
     signup: str = "invite"  # open: anyone may sign up; invite: with an admin's invite code; closed
-    ratelimit: bool = True  # limit writes and check-now per token and per address
-    write_limit: str = "120 per minute"  # API writes and form posts, per token (or address)
-    check_limit: str = "10 per minute"  # check-now, per token (or address)
+    ratelimit: bool = True  # limit writes and check-now per user and per address
+    write_limit: str = "120 per minute"  # API writes and form posts, per user (or address)
+    check_limit: str = "10 per minute"  # check-now, per user (or address)
+    check_now_pause: int = 5  # seconds between check-nows of one site, whoever asks; 0: none
+    # Fetches made inside a request (check-now, feed follow and discovery, pings) hold a web thread.
+    request_fetch_deadline: float = 15.0  # total seconds each such fetch may take
+    request_fetches: int = 3  # in flight per web process: fewer than waitress's 8 and gunicorn's 4 threads
+    request_fetches_per_user: int = 2  # in flight per user (or address)
     redis_url: str = ""  # keep rate-limit counters in Redis (shared by every process); empty: in memory
     # Observability
     log_format: str = "text"  # text | json (one JSON object a line)

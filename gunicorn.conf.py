@@ -12,6 +12,9 @@ from tracker.metrics import forget_process
 # connections open between requests would hold every worker (README, "Processes").
 worker_class = "gthread"
 threads = 4
+# gunicorn believes X-Forwarded-Proto from these peers only (its default is 127.0.0.1): the same
+# proxies as the app's own middleware (tracker/web/proxies.py), which also takes X-Forwarded-For.
+forwarded_allow_ips = load().trusted_proxies
 
 
 def post_worker_init(worker: Any) -> None:

@@ -341,6 +341,7 @@ def main() -> None:
             "TRACKER_ALLOW_PRIVATE_NETWORKS": "1",
             "TRACKER_HOST_DELAY": "0",
             "TRACKER_TICK_SECONDS": "1",
+            "TRACKER_PUBLIC_READ": "on",  # the people read pages without signing in
         }
         if args.worker_nice is not None:
             env["TRACKER_WORKER_NICE"] = str(args.worker_nice)

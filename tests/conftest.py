@@ -94,7 +94,9 @@ def app(database_url: str) -> Iterator[Flask]:
         read_timeout=2.0,
         fetch_deadline=5.0,
         check_limit="600 per minute",  # limits stay on, high enough for tests that check often
+        check_now_pause=0,  # tests check one local site again and again; tests/test_outbound_limits.py keeps it
         write_limit="6000 per minute",
+        public_read=True,  # off by default; most tests read anonymously (tests/test_private_by_default.py)
     )
     app.config["TESTING"] = True
     yield app

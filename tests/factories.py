@@ -45,6 +45,19 @@ def story(count: int = 4) -> list[str]:
     return [f"Paragraph {n + 1}. {FILLER}" for n in range(count)]
 
 
+def cli_token(env: dict[str, str], username: str) -> str:
+    """Run `tracker create-token` as a user would, in a subprocess; return the token it prints last."""
+    made = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "tracker", "create-token", username],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return made.stdout.strip().splitlines()[-1]
+
+
 def command_env(database: Path, **settings: str) -> dict[str, str]:
     """Return an environment for our commands in a subprocess, on a SQLite file that may not exist yet."""
     return {

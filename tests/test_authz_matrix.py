@@ -113,7 +113,10 @@ MATRIX = (
     page("/account/tokens", "user", {"name": "mine"}),
     page("/account/tokens/{token}/revoke", "owner"),
     page("/account/feeds/rotate", "user"),
+    page("/account/password", "user", {"current": "a guess", "password": "stolen pass", "confirm": "stolen pass"}),
+    page("/account/sign-out-everywhere", "user"),
     page("/admin/invites", "admin"),
+    page("/admin/public-read", "admin", {"on": "1"}),
     page("/import", "user", {"urls": "{page}"}),
     # Pages: feeds
     page("/feeds/", "user", {"url": "{rss}"}),

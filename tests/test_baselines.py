@@ -3,9 +3,11 @@ Also: duplicates found through rel=canonical or AMP URLs, and pages that are not
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -148,6 +150,46 @@ def test_a_page_cannot_claim_another_sites_article_as_canonical(client, runtime,
     page = article_page("T", story(4), extra_head='<link rel="canonical" href="https://other.example/story">')
     article = add_article(client, token, site.serve("/a", page))
     assert check_now(client, token, article["id"])["article_id"] == article["id"]
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "//evil.example/story",
+        "http://evil.example/story",
+        "https://127.0.0.1.evil.example/story",
+    ],
+)
+def test_a_canonical_that_is_no_http_url_of_the_pages_own_site_is_ignored(
+    client: FlaskClient, runtime: Runtime, site: PageServer, href: str
+):
+    """It was stored and returned by the API and webhooks as the article's canonical_url, and a
+    page on one site could make another site's URL lead to its own article."""
+    token = make_token(runtime)
+    page = article_page("T", story(4), extra_head=f'<link rel="canonical" href="{html.escape(href)}">')
+    article = add_article(client, token, site.serve("/a", page))
+    assert check_now(client, token, article["id"])["outcome"] == "first"
+
+    stored = client.get(f"/api/v1/articles/{article['id']}", headers=auth(token)).get_json()
+    assert stored["canonical_url"] is None
+    elsewhere = client.post("/api/v1/articles", json={"url": "http://evil.example/story"}, headers=auth(token))
+    assert (elsewhere.status_code, elsewhere.get_json()["id"] != article["id"]) == (201, True)
+
+
+@pytest.mark.parametrize("href", ["/story?utm_source=feed", "{origin}/story"])
+def test_a_canonical_on_the_pages_own_site_is_kept_resolved_and_normalised(
+    client: FlaskClient, runtime: Runtime, site: PageServer, href: str
+):
+    token = make_token(runtime)
+    origin = site.url("").rstrip("/")
+    page = article_page("T", story(4), extra_head=f'<link rel="canonical" href="{href.format(origin=origin)}">')
+    article = add_article(client, token, site.serve("/story-print", page))
+    check_now(client, token, article["id"])
+
+    stored = client.get(f"/api/v1/articles/{article['id']}", headers=auth(token)).get_json()
+    assert stored["canonical_url"] == f"{origin}/story"
 
 
 def test_amp_and_mobile_urls_are_the_same_article(client: FlaskClient, runtime: Runtime):

@@ -44,7 +44,7 @@ def test_defaults_are_the_embedded_set_up():
     assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith(
         "instance/tracker.sqlite"
     )
-    assert (settings.scheduler, settings.public_read, settings.allow_private_networks) == (True, True, False)
+    assert (settings.scheduler, settings.public_read, settings.allow_private_networks) == (True, False, False)
     assert (settings.intervals, settings.tick_seconds, settings.host_delay) == (
         "6h=5m,1d=15m,3d=1h,14d=6h,*=1d",
         5,

@@ -68,3 +68,12 @@ def test_extraction_invariants_hold_for_arbitrary_pages(page: str | bytes):
 @given(URL)
 def test_url_normaliser_invariants_hold_for_arbitrary_text(raw: str):
     check_url(raw)
+
+
+@pytest.mark.parametrize("depth", [900, 5000])
+def test_json_ld_nested_without_end_is_ignored(depth: int):
+    # found by the hardening review (issue 18): json.loads overflowed the stack at 5,000 levels, and
+    # walking 900 levels of lists overflowed it too
+    script = f'<script type="application/ld+json">{"[" * depth}{"]" * depth}</script>'
+    article = extract_article(article_page("Story", story(3), extra_head=script))
+    assert article.paragraphs

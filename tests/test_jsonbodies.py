@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -42,3 +44,50 @@ def test_what_orjson_refuses_is_written_as_flask_writes_it(app: Flask):
         ):
             response = app.json.response(value)  # type: ignore[attr-defined]
             assert json.loads(response.data) == expected
+
+
+DEEP_ARRAY = "[" * 5_000 + "]" * 5_000
+DEEP_OBJECT = '{"a":' * 1_000 + "1" + "}" * 1_000
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/login", "/api/v1/articles"])
+@pytest.mark.parametrize("body", [DEEP_ARRAY, DEEP_OBJECT], ids=["array", "object"])
+def test_deeply_nested_json_is_a_400_with_one_log_line(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture, path: str, body: str
+):
+    """json's parser recursed once per level: a RecursionError, a 500 and a traceback before."""
+    with caplog.at_level(logging.WARNING):
+        response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.get_json()["error"]["code"] == "bad_json"
+    records = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [record.getMessage() for record in records] == [
+        f"bad_json on POST {path}: nested deeper than 64 levels"
+    ]
+    assert records[0].exc_info is None
+
+
+def test_a_deep_body_in_utf16_is_refused_too(client: FlaskClient):
+    """json reads UTF-16 bodies; scanned as bytes, their brackets would not be seen."""
+    body = DEEP_ARRAY.encode("utf-16")
+    response = client.post("/api/v1/articles", data=body, content_type="application/json")
+    assert response.get_json()["error"]["code"] == "bad_json"
+
+
+def test_brackets_inside_strings_and_nesting_up_to_the_limit_are_fine(client: FlaskClient, runtime: Runtime):
+    token = make_token(runtime)
+    inside = {"url": "https://example.com/" + "%5B" * 10, "note": "[{" * 1_000 + '\\"[' * 100}
+    nested: object = "x"
+    for _ in range(63):  # with the outer object: 64 levels
+        nested = [nested]
+    response = client.post("/api/v1/articles", json={**inside, "extra": nested}, headers=auth(token))
+    assert response.status_code == 201, response.get_json()
+
+
+def test_the_json_provider_refuses_deep_text_as_malformed(app: Flask):
+    """What reads a body without the before-request check (get_json anywhere) gets a ValueError."""
+    with app.test_request_context():
+        with pytest.raises(ValueError, match="nested deeper than 64"):
+            app.json.loads(DEEP_ARRAY)
+        assert app.json.loads("[" * 64 + "]" * 64) is not None

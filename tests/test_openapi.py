@@ -119,7 +119,13 @@ def outbound() -> RefusingOutbound:
 @pytest.fixture
 def api_app(database_url: str, outbound: RefusingOutbound, tripwire: list[str]) -> Iterator[Flask]:
     """The app as deployed (private addresses refused), its network replaced by the refusing stub."""
-    app = create_app(database_url=database_url, secret_key="test-secret", scheduler=False, host_delay=0.0)
+    app = create_app(
+        database_url=database_url,
+        secret_key="test-secret",
+        scheduler=False,
+        host_delay=0.0,
+        check_now_pause=0,  # the tests check the article and the feed of one site in a row
+    )
     app.config["TESTING"] = True
     run = app.extensions["tracker"]
     app.extensions["tracker"] = replace(
@@ -128,6 +134,8 @@ def api_app(database_url: str, outbound: RefusingOutbound, tripwire: list[str]) 
         http=outbound.http(),
         checking=replace(run.checking, fetch=outbound.fetch, render=outbound.fetch, robots=None),
         feed_fetch=outbound.fetch,
+        request_checking=replace(run.request_checking, fetch=outbound.fetch, render=outbound.fetch, robots=None),
+        request_feed_fetch=outbound.fetch,
     )
     yield app
     run.engine.dispose()

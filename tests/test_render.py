@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,37 @@ def test_a_site_rule_makes_checks_render_with_the_browser(runtime, site: PageSer
 
     assert (result.outcome, result.error_code) == ("first", None)
     assert "/story.json" in [path for path, _ in site.requests]
+
+
+PEER_PAGE = """<!doctype html><html><head><title>Peer</title></head><body><main><p id="peer">pending</p></main>
+<script>
+const report = (text) => { document.getElementById('peer').textContent = text; };
+try {
+  const peer = new RTCPeerConnection({iceServers: [{urls: 'stun:127.0.0.1:%d'}]});
+  peer.createDataChannel('probe');
+  peer.onicecandidate = (event) => { if (event.candidate) report('candidate'); };
+  peer.createOffer().then((offer) => peer.setLocalDescription(offer)).then(() => report('offered'));
+} catch (error) { report('unavailable'); }
+</script></body></html>"""
+
+
+def test_a_rendered_page_can_neither_use_webrtc_nor_send_udp(site: PageServer):
+    """WebRTC's STUN requests are UDP, which no route intercepts: they would reach loopback."""
+    stun = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    stun.bind(("127.0.0.1", 0))
+    stun.setblocking(False)
+    url = site.serve("/peer", PEER_PAGE % stun.getsockname()[1])
+    page = renderer(AddressGuard(allow_private=True))(url, Validators())
+    assert '<p id="peer">unavailable</p>' in page.body.decode()
+    with stun, pytest.raises(BlockingIOError):  # the browser has closed: anything sent is queued here
+        stun.recv(2048)
+
+
+def test_a_rendered_page_cannot_open_a_websocket(site: PageServer):
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    script = f"<script>new WebSocket('ws://127.0.0.1:{listener.getsockname()[1]}/');</script>"
+    url = site.serve("/socket", f"<!doctype html><html><body><p>socket</p>{script}</body></html>")
+    renderer(AddressGuard(allow_private=True))(url, Validators())
+    with listener, pytest.raises(BlockingIOError):  # nobody connected
+        listener.accept()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.factories import article_page, command_env, story
+from tests.factories import article_page, cli_token, command_env, story
 from tests.pageserver import PageServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,9 @@ def wait_for(condition: Callable[[], object], *, timeout: float = 20.0, what: st
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return command_env(tmp_path / "run.sqlite", tick_seconds="1", host_delay="0", port=str(free_port()))
+    return command_env(  # public reading on: the tests read the API anonymously
+        tmp_path / "run.sqlite", tick_seconds="1", host_delay="0", port=str(free_port()), public_read="on"
+    )
 
 
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
@@ -52,15 +54,7 @@ def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
 
 @pytest.fixture
 def token(env: dict[str, str]) -> str:
-    made = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "tracker", "create-token", "alice"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return made.stdout.strip().splitlines()[-1]
+    return cli_token(env, "alice")
 
 
 @pytest.fixture

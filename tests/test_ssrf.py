@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import re
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import apprise
 import pytest
 
 import config
@@ -26,6 +28,7 @@ from tracker.netguard import AddressGuard
 from tracker.outbound import make_http
 from tracker.runtime import build_runtime
 from tracker.urls import submitted_url
+from tracker.webhooks import notify_channel
 
 LIMITS = FetchLimits(max_bytes=100_000, connect_timeout=1, read_timeout=1, deadline=2)
 BLOCKED = "blocked_address"
@@ -388,3 +391,105 @@ def test_a_redirect_to_another_scheme_is_refused(site: PageServer):
     site.routes["/hop"] = Reply(status=301, headers={"Location": "file:///etc/passwd"})
     fetch = Fetcher(OriginOnLoopback(allow_private=False), user_agent="T/1", limits=LIMITS)
     assert fetch_error(fetch, f"http://origin.test:{site.port}/hop").code == BAD
+
+
+# Apprise channels (json://, form://, xml://, ntfy://host ...) send with requests from inside Apprise:
+# the same guard must pin every connection, and no redirect may be followed (issue 18, finding 1).
+CHANNELS = [
+    "json://origin.test:{port}/hook",
+    "form://origin.test:{port}/hook",
+    "xml://origin.test:{port}/hook",
+    "ntfy://origin.test:{port}/hook",
+    # the URL's own redirect=yes, and a header of the sender's choice, change nothing
+    "json://origin.test:{port}/hook?redirect=yes&+X-Admin=1",
+]
+
+
+def redirect_everything(site: PageServer, location: str) -> None:
+    """Answer the channel's POST (ntfy posts to /, the others to /hook) with a 307 to location."""
+    for path in ("/", "/hook"):
+        site.routes[path] = Reply(status=307, headers={"Location": location})
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_channel_redirect_to_loopback_is_refused_and_never_followed(
+    channel: str, site: PageServer, listener: Listener
+):
+    redirect_everything(site, f"http://127.0.0.1:{listener.port}/admin")
+    guard = OriginOnLoopback(allow_private=False, resolver=stub_resolver)
+    attempt = notify_channel(channel.format(port=site.port), title="t", body="b", guard=guard)
+    assert not attempt.succeeded
+    assert (attempt.error or "").startswith("redirect_refused:"), attempt.error
+    assert len(site.requests) == 1
+    assert listener.accepted == []
+
+
+def test_a_channel_redirect_is_never_recorded_as_a_success(site: PageServer):
+    """Even when the redirect's target answers 200, the delivery failed. (Loopback allowed and
+    named literally: only the redirect is on trial here, not the guard or the pinning.)"""
+    redirect_everything(site, f"http://127.0.0.1:{site.port}/landed")
+    site.routes["/landed"] = Reply(b"ok", content_type="text/plain")
+    guard = AddressGuard(allow_private=True)
+    attempt = notify_channel(f"json://127.0.0.1:{site.port}/hook", title="t", body="b", guard=guard)
+    assert (attempt.succeeded, attempt.status) == (False, None)
+    assert site.hits("/landed") == 0
+
+
+def test_a_channel_connects_to_the_address_the_guard_pinned(site: PageServer):
+    """Apprise never resolves origin.test itself (the fence would fail the test): the guard's answer
+    is where it connects, under the channel's own name."""
+    site.routes["/hook"] = Reply(b"thanks", content_type="text/plain")
+    guard = OriginOnLoopback(allow_private=False, resolver=stub_resolver)
+    attempt = notify_channel(f"json://origin.test:{site.port}/hook", title="t", body="b", guard=guard)
+    assert attempt.succeeded, attempt.error
+    [(path, headers)] = site.requests
+    assert (path, headers["Host"]) == ("/hook", f"origin.test:{site.port}")
+
+
+class Rebinding:
+    """A resolver whose name is public when checked and loopback by the time it is used."""
+
+    def __init__(self) -> None:
+        self.answers = ["93.184.216.34", "127.0.0.1"]
+
+    def __call__(self, host: str, port: int) -> list[IPAddress]:
+        assert host == "flip.test", host
+        return [ipaddress.ip_address(self.answers.pop(0) if len(self.answers) > 1 else self.answers[0])]
+
+
+def test_a_channel_name_rebinding_to_loopback_after_the_check_is_refused(listener: Listener):
+    guard = AddressGuard(allow_private=False, resolver=Rebinding())
+    attempt = notify_channel(f"json://flip.test:{listener.port}/hook", title="t", body="b", guard=guard)
+    assert (attempt.error or "").startswith("blocked_address:"), attempt.error
+    assert listener.accepted == []
+
+
+# HTTP clients that would open connections past requests' Session.get_adapter, where the channel
+# transport is installed. An Apprise upgrade that sends with one of them must be reviewed.
+OTHER_HTTP_CLIENTS = re.compile(
+    r"^\s*(?:import|from)\s+(httpx|aiohttp|urllib3|urllib\.request|http\.client|pycurl)\b", re.MULTILINE
+)
+# utils/http.py subclasses urllib3's pools for a requests adapter that get_adapter replaces.
+KNOWN_OTHER_CLIENTS = {"utils/http.py"}
+
+
+def test_apprise_sends_http_only_through_requests_sessions():
+    root = Path(apprise.__file__).parent
+    users = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if OTHER_HTTP_CLIENTS.search(path.read_text(encoding="utf-8"))
+    }
+    assert users == KNOWN_OTHER_CLIENTS
+
+
+def test_a_blocked_name_is_refused_without_saying_what_it_resolves_to():
+    """One answer for every refused range, with no address in it: check errors and feed discovery
+    show this message to users, who must not learn where internal names lead (issue 18)."""
+    errors = {host: fetch_error(stub_fetcher(), f"http://{host}/a") for host in RESOLVES_TO}
+    assert {error.code for error in errors.values()} == {BLOCKED}
+    assert len({error.message.replace(host, "HOST") for host, error in errors.items()}) == 1
+    for host, error in errors.items():
+        assert "resolves to a private or loopback network" in error.message
+        for address in RESOLVES_TO[host]:
+            assert address not in error.message

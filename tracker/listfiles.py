@@ -15,6 +15,11 @@ from lxml import etree
 
 FORMATS = ("text", "csv", "opml")
 MAX_LINES = 100_000
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection"):
+# a page's title or a note could then fetch a URL with the sheet's data in it. Every cell we write
+# that starts with one gets a ' before it, negative numbers included (a title such as "-5 °C" shows
+# as '-5 °C in a text editor): no column we write is a number to compute with.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +106,11 @@ def read_csv(content: str) -> tuple[list[ListLine], list[BadLine]]:
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        url = row[url_at].strip() if len(row) > url_at else ""
+        url = without_formula_guard(row[url_at]).strip() if len(row) > url_at else ""
         if not url:
             bad.append(BadLine(number, ",".join(row), "the url column is empty"))
             continue
-        tags = row[tags_at] if tags_at is not None and len(row) > tags_at else ""
+        tags = without_formula_guard(row[tags_at]) if tags_at is not None and len(row) > tags_at else ""
         lines.append(ListLine(number, url, split_tags(tags)))
     return lines, bad
 
@@ -141,13 +146,25 @@ def split_tags(text: str) -> tuple[str, ...]:
 def write_csv(rows: list[WatchedArticle]) -> str:
     """Return the watchlist as CSV: url, title, tags (separated by ;), note, added_at."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Every cell quoted (as OWASP also advises): unquoted, a carriage return inside a title or note
+    # ended the row early for readers (ours included), since only "\n" ends a row here.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["url", "title", "tags", "note", "added_at"])
     for row in rows:
-        writer.writerow(
-            [row.url, row.title or "", ";".join(row.tags), row.note or "", row.added_at.isoformat()]
-        )
+        cells = [row.url, row.title or "", ";".join(row.tags), row.note or "", row.added_at.isoformat()]
+        writer.writerow([formula_guarded(cell) for cell in cells])
     return out.getvalue()
+
+
+def formula_guarded(cell: str) -> str:
+    """Return the cell as text a spreadsheet shows but never runs: a ' before a formula's first
+    character (OWASP's advice for CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def without_formula_guard(cell: str) -> str:
+    """Return a cell without the ' that formula_guarded put before it, so an export reads back."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def write_opml(rows: list[WatchedArticle], *, title: str) -> str:

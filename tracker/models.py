@@ -27,6 +27,9 @@ class User(Base):
     # The key in the user's private Atom feed URLs: it only reads those feeds, so it is kept as is
     # (the user must see the URL again); rotating it breaks old URLs.
     feed_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Sessions are signed cookies that carry this number: raising it (sign-out, "sign out everywhere",
+    # a new password) ends every session and remember-me cookie handed out before.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Invite(Base):
@@ -389,3 +392,15 @@ class WorkerHeartbeat(Base):
     pid: Mapped[int]
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_tick_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SiteSetting(Base):
+    """A setting an admin changed at run time (the admin's page); it overrides the TRACKER_* default
+    for every web process, which a variable set for one process could not."""
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

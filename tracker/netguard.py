@@ -34,15 +34,15 @@ class AddressGuard:
     def pin(self, host: str, port: int) -> IPAddress:
         """Return the address to connect to for host; raise FetchError (blocked_address, dns)."""
         addresses = self.addresses(host, port)
-        if not self.allow_private:
-            for address in addresses:
-                reason = refusal_reason(address)
-                if reason:
-                    raise FetchError(
-                        f"{host} resolves to {address}, a {reason} address; the tracker only fetches "
-                        "public addresses (set TRACKER_ALLOW_PRIVATE_NETWORKS=on to allow this)",
-                        code="blocked_address",
-                    )
+        if not self.allow_private and any(refusal_reason(address) for address in addresses):
+            # One answer for every refused range, and never the address: messages reach users
+            # (check errors, feed discovery), and naming what an internal name resolves to, or
+            # which kind of range, would make the service a DNS oracle for its network.
+            raise FetchError(
+                f"{host}: the address resolves to a private or loopback network, which this service "
+                "does not fetch (an administrator can allow it with TRACKER_ALLOW_PRIVATE_NETWORKS=on)",
+                code="blocked_address",
+            )
         return addresses[0]
 
     def addresses(self, host: str, port: int) -> list[IPAddress]:

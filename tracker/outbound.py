@@ -48,6 +48,46 @@ class GuardedAdapter(HTTPAdapter):
         return host_params, pool_kwargs
 
 
+class RedirectRefused(requests.RequestException):
+    """A send that must reach one address was answered with a redirect; it is never followed."""
+
+
+class SingleHopAdapter(GuardedAdapter):
+    """A GuardedAdapter for code we do not control (Apprise's plugins): a 3xx answer raises
+    RedirectRefused here, below the caller, so neither the caller's `allow_redirects` nor
+    requests' redirect loop can follow it. Remembers why it refused, for the delivery log."""
+
+    def __init__(self, guard: AddressGuard, **kwargs: Any) -> None:
+        super().__init__(guard, **kwargs)
+        self.refusals: list[FetchError] = []
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
+        try:
+            # No proxies: the caller's Session trusts the environment, and a proxy would connect
+            # for us, past the guard (make_http's sessions set trust_env off for the same reason).
+            response = super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert)
+        except FetchError as error:  # the guard refused the host: callers only catch requests' errors
+            self.refusals.append(error)
+            raise requests.ConnectionError(error.message, request=request) from error
+        if 300 <= response.status_code < 400:
+            response.close()
+            refusal = FetchError(
+                f"the channel answered {response.status_code} (a redirect); redirects are never followed",
+                code="redirect_refused",
+            )
+            self.refusals.append(refusal)
+            raise RedirectRefused(refusal.message, request=request, response=response)
+        return response
+
+
 def make_http(user_agent: str, guard: AddressGuard, *, pool_size: int = 16) -> requests.Session:
     """Return a pooled HTTP session whose every connection, redirects included, passes the guard."""
     http = requests.Session()

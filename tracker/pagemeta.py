@@ -20,6 +20,7 @@ MODIFIED_KEYS = (
 )
 IMAGE_KEYS = ("og:image", "og:image:url", "twitter:image", "twitter:image:src", "image")
 TITLE_KEYS = ("og:title", "twitter:title")
+MAX_JSON_LD_DEPTH = 4
 # After <html lang> and Content-Language, in this order; inlanguage is JSON-LD's (or an itemprop's).
 LANGUAGE_KEYS = ("content-language", "language", "dc.language", "og:locale", "inlanguage")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -97,7 +98,7 @@ def json_ld_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # a page's JSON-LD may be broken, or nested to no end
             continue
         for node in json_ld_nodes(data):
             for key in ("datePublished", "dateModified", "image", "inLanguage"):
@@ -115,12 +116,15 @@ def json_ld_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
     return found
 
 
-def json_ld_nodes(data: object) -> list[dict]:
-    """Return the objects of a JSON-LD document, looking inside lists and @graph."""
+def json_ld_nodes(data: object, depth: int = 0) -> list[dict]:
+    """Return the objects of a JSON-LD document, looking inside lists and @graph (a few levels deep:
+    real documents nest no further, and a hostile one may nest a list a thousand times)."""
+    if depth > MAX_JSON_LD_DEPTH:
+        return []
     if isinstance(data, list):
-        return [node for item in data for node in json_ld_nodes(item)]
+        return [node for item in data for node in json_ld_nodes(item, depth + 1)]
     if isinstance(data, dict):
-        return [data, *json_ld_nodes(data.get("@graph", []))]
+        return [data, *json_ld_nodes(data.get("@graph", []), depth + 1)]
     return []
 
 

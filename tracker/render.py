@@ -28,7 +28,17 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND",
+    # WebRTC opens UDP sockets (STUN, ICE) that no route intercepts: a page script could reach
+    # loopback or the local network with them. Only proxied UDP is allowed, and there is no proxy.
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--force-webrtc-ip-handling-policy",
 ]
+# A second layer: the page and its frames find no WebRTC objects at all. The flags above are what
+# stops the packets, and they hold wherever an init script might not run.
+NO_WEBRTC = """for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel',
+  'RTCIceCandidate', 'RTCSessionDescription', 'RTCRtpSender', 'RTCRtpReceiver', 'RTCRtpTransceiver']) {
+  try { delete globalThis[name]; } catch (e) {}
+}"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +72,9 @@ def render_page(
             browser = driver.chromium.launch(executable_path=settings.executable, args=FLAGS)
             try:
                 context = browser.new_context(service_workers="block", accept_downloads=False)
+                context.add_init_script(NO_WEBRTC)
+                # WebSockets bypass route(): close each before it connects (no socket is opened).
+                context.route_web_socket("**/*", lambda socket: socket.close())
                 tab = context.new_page()
                 tab.route("**/*", answer)
                 response = tab.goto(url, wait_until="networkidle", timeout=settings.timeout * 1000)

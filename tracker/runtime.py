@@ -40,6 +40,10 @@ class Runtime:
     guard: AddressGuard
     http: Any  # the guarded requests Session for everything but article pages (webhooks, resources)
     feed_fetch: Fetch  # feed sources: guarded and capped like article pages, any content type
+    # The same for fetches made inside a request (check-now, follow, discovery): they hold a web
+    # thread, so they end by TRACKER_REQUEST_FETCH_DEADLINE.
+    request_checking: Checking
+    request_feed_fetch: Fetch
 
 
 def clock() -> datetime:
@@ -59,21 +63,11 @@ def interval_policy(settings: Settings) -> IntervalPolicy:
 def build_runtime(settings: Settings) -> Runtime:
     """Return the engine, session factory, guarded fetcher and check policy the settings describe."""
     engine = make_engine(settings.database_url)
-    limits = FetchLimits(
-        max_bytes=settings.max_body_bytes,
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.read_timeout,
-        deadline=settings.fetch_deadline,
-    )
+    limits = fetch_limits(settings, settings.fetch_deadline)
+    in_request = fetch_limits(settings, min(settings.fetch_deadline, settings.request_fetch_deadline))
     guard = AddressGuard(allow_private=settings.allow_private_networks)
     agent = user_agent(settings)
     http = make_http(agent, guard)
-    fetcher = Fetcher(guard, user_agent=agent, limits=limits)
-    # Feeds are XML, and a page given as a feed is read for the feeds it advertises.
-    feed_fetcher = Fetcher(
-        guard, user_agent=agent, limits=limits, pools=100, accept=FEED_ACCEPT, html_only=False
-    )
-    browser = BrowserSettings(executable=settings.chromium, timeout=settings.fetch_deadline)
     sessions = make_sessions(engine)
     return Runtime(
         settings=settings,
@@ -81,19 +75,45 @@ def build_runtime(settings: Settings) -> Runtime:
         sessions=sessions,
         guard=guard,
         http=http,
-        feed_fetch=feed_fetcher,
-        checking=Checking(
-            sessions=sessions,
-            fetch=fetcher,
-            render=functools.partial(
-                render_page,
-                resources=functools.partial(fetch_resource, http, limits=limits),
-                settings=browser,
-            ),
-            clock=clock,
-            policy=CheckPolicy(intervals=interval_policy(settings), base_url=settings.base_url.rstrip("/")),
-            robots=Robots(fetcher.text, user_agent=agent) if settings.robots else None,
+        feed_fetch=feed_fetcher(guard, agent, limits),
+        checking=make_checking(settings, sessions, http, guard, limits),
+        request_checking=make_checking(settings, sessions, http, guard, in_request),
+        request_feed_fetch=feed_fetcher(guard, agent, in_request),
+    )
+
+
+def fetch_limits(settings: Settings, deadline: float) -> FetchLimits:
+    return FetchLimits(
+        max_bytes=settings.max_body_bytes,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        deadline=deadline,
+    )
+
+
+def feed_fetcher(guard: AddressGuard, agent: str, limits: FetchLimits) -> Fetcher:
+    """Return a fetcher for feeds: XML, and a page given as a feed is read for the feeds it advertises."""
+    return Fetcher(guard, user_agent=agent, limits=limits, pools=100, accept=FEED_ACCEPT, html_only=False)
+
+
+def make_checking(
+    settings: Settings, sessions: sessionmaker, http: Any, guard: AddressGuard, limits: FetchLimits
+) -> Checking:
+    """Return what checks need, every fetch of a check (robots.txt, page, browser) within `limits`."""
+    agent = user_agent(settings)
+    fetcher = Fetcher(guard, user_agent=agent, limits=limits)
+    browser = BrowserSettings(executable=settings.chromium, timeout=limits.deadline)
+    return Checking(
+        sessions=sessions,
+        fetch=fetcher,
+        render=functools.partial(
+            render_page,
+            resources=functools.partial(fetch_resource, http, limits=limits),
+            settings=browser,
         ),
+        clock=clock,
+        policy=CheckPolicy(intervals=interval_policy(settings), base_url=settings.base_url.rstrip("/")),
+        robots=Robots(fetcher.text, user_agent=agent) if settings.robots else None,
     )
 
 
@@ -133,8 +153,9 @@ def make_deliverer(runtime: Runtime) -> Deliverer:
     )
 
 
-def make_feed_poller(runtime: Runtime) -> FeedPoller:
-    """Return a FeedPoller that follows, checks and polls this installation's feed sources."""
+def make_feed_poller(runtime: Runtime, *, in_request: bool = False) -> FeedPoller:
+    """Return a FeedPoller that follows, checks and polls this installation's feed sources (with
+    the short deadline of fetches made inside a request, when in_request)."""
     settings = runtime.settings
     policy = FeedPolicy(
         interval=settings.feed_interval,
@@ -143,7 +164,10 @@ def make_feed_poller(runtime: Runtime) -> FeedPoller:
     )
     return FeedPoller(
         FeedReading(
-            sessions=runtime.sessions, fetch=runtime.feed_fetch, clock=runtime.checking.clock, policy=policy
+            sessions=runtime.sessions,
+            fetch=runtime.request_feed_fetch if in_request else runtime.feed_fetch,
+            clock=runtime.checking.clock,
+            policy=policy,
         ),
         FeedPollerSettings(worker=worker_name(), lease_seconds=settings.lease_seconds),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from tracker.addresses import is_loopback_name, literal_address, refusal_reason
 from tracker.errors import InvalidInput
@@ -46,6 +46,9 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
 NEVER_IN_URLS = re.compile(r"[\x00-\x20\x7f\ud800-\udfff]")
 PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 HOST_NAME = re.compile(r"[a-z0-9._-]+")
+# DNS limits (RFC 1035): longer names can never resolve, and resolvers treat them inconsistently.
+MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63
 
 
 def submitted_url(raw: str, *, allow_private: bool) -> str:
@@ -113,6 +116,8 @@ def normalize_host(host: str, raw: str) -> str:
     # IDNA maps look-alikes to ASCII ("［" to "[", "．" to "."): what comes out must still be a name.
     if not HOST_NAME.fullmatch(host):
         raise bad_url(raw, "the host name is not a valid domain name")
+    if len(host) > MAX_HOST_LENGTH or any(len(label) > MAX_LABEL_LENGTH for label in host.split(".")):
+        raise bad_url(raw, "the host name is too long (at most 253 characters, 63 between dots)")
     return host
 
 
@@ -147,6 +152,23 @@ def site_of(url: str) -> str:
         if host.startswith(prefix) and host.count(".") > 1:
             return host[len(prefix) :]
     return host
+
+
+def own_site_url(href: str | None, *, page_url: str, site_url: str) -> str | None:
+    """Return a URL a page names for itself (its rel=canonical), resolved against the page's address
+    and normalised, when it is http(s) on site_url's site (www., m., amp. twins included); else None.
+
+    Whatever else a page says (javascript:, data:, another site) is ignored: stored, it would reach
+    API and webhook readers as a link, and match another site's articles as their canonical.
+    """
+    if not href:
+        return None
+    try:
+        url = normalize_url(urljoin(page_url, href.strip()))
+    except (InvalidInput, ValueError):  # ValueError: urljoin on a broken IPv6 literal
+        return None
+    # Percent-encoding can lengthen it past the column, which would refuse the whole version.
+    return url if site_of(url) == site_of(site_url) and len(url) <= MAX_URL_LENGTH else None
 
 
 def url_variants(url: str) -> set[str]:

@@ -3,14 +3,20 @@ through Apprise to a chat or mail channel. Each send returns what happened; noth
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import apprise
 import requests
 
 from tracker.errors import FetchError
 from tracker.netguard import AddressGuard
+from tracker.outbound import SingleHopAdapter
 from tracker.signing import signature_header
 
 RESPONSE_KEPT = 1024  # bytes of the answer kept for the delivery log
@@ -81,26 +87,38 @@ def answer_excerpt(response: requests.Response) -> str:
 def notify_channel(
     url: str, *, title: str, body: str, guard: AddressGuard, body_format: str | None = None
 ) -> Attempt:
-    """Send a short text alert through Apprise, after the address guard has judged its host."""
+    """Send a short text alert through Apprise: its host judged by the address guard, every
+    connection pinned to the address the guard approves, no redirect followed."""
     started = time.monotonic()
     try:
-        check_channel(url, guard)
+        plugin = check_channel(url, guard)
     except FetchError as error:
         return Attempt(None, elapsed_ms(started), error=f"{error.code}: {error.message}")
-    sender = apprise.Apprise()
-    if not sender.add(url):
+    plugin.redirects = False  # a `?redirect=yes` in the URL overrides the asset; the adapter refuses anyway
+    sender = apprise.Apprise(asset=channel_asset())
+    if not sender.add(plugin):
         return Attempt(None, elapsed_ms(started), error="Apprise does not understand this URL")
-    sent = sender.notify(title=title, body=body, body_format=body_format)
+    with channel_transport(guard) as adapter:
+        sent = bool(sender.notify(title=title, body=body, body_format=body_format))
+    if adapter.refusals:  # a redirect or a refused address is a failure, whatever Apprise made of it
+        refusal = adapter.refusals[0]
+        return Attempt(None, elapsed_ms(started), error=f"{refusal.code}: {refusal.message}")
     return Attempt(
         200 if sent else None, elapsed_ms(started), error=None if sent else "Apprise could not send"
     )
 
 
-def check_channel(url: str, guard: AddressGuard) -> None:
-    """Raise FetchError unless Apprise knows the URL and, where the URL names the host to send to
-    (json://, form://, mailto://, ntfy://host ...), that host is allowed. Services with fixed
-    endpoints (Slack, Discord, Telegram ...) carry tokens where a host would be."""
-    plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+def channel_asset() -> apprise.AppriseAsset:
+    """Return Apprise settings for our channels: never follow an HTTP redirect."""
+    return apprise.AppriseAsset(http_redirects=False)
+
+
+def check_channel(url: str, guard: AddressGuard) -> Any:
+    """Return Apprise's plugin for the URL; raise FetchError unless Apprise knows the URL and, where
+    the URL names the host to send to (json://, form://, mailto://, ntfy://host ...), that host is
+    allowed. Services with fixed endpoints (Slack, Discord, Telegram ...) carry tokens where a host
+    would be."""
+    plugin = apprise.Apprise.instantiate(url, asset=channel_asset(), suppress_exceptions=True)
     if plugin is None:
         raise FetchError("Apprise does not understand this URL; see its list of services", code="bad_url")
     hosts = {plugin.host} if "host" in getattr(plugin, "template_tokens", {}) and plugin.host else set()
@@ -112,6 +130,51 @@ def check_channel(url: str, guard: AddressGuard) -> None:
     }
     for host in sorted(hosts):
         guard.pin(host, plugin.port or 443)
+    return plugin
+
+
+# The adapter every requests Session uses while a channel sends in this context. A ContextVar, not a
+# global: deliveries run on several threads, and Apprise copies the context into its own workers.
+CHANNEL_ADAPTER: ContextVar[SingleHopAdapter | None] = ContextVar("channel_adapter", default=None)
+HOOK_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def channel_transport(guard: AddressGuard) -> Iterator[SingleHopAdapter]:
+    """Route every requests call made in this context through one guarded, redirect-refusing adapter."""
+    install_channel_hook()
+    adapter = SingleHopAdapter(guard, max_retries=0)
+    token = CHANNEL_ADAPTER.set(adapter)
+    try:
+        yield adapter
+    finally:
+        CHANNEL_ADAPTER.reset(token)
+        adapter.close()
+
+
+def install_channel_hook() -> None:
+    """Make `requests.Session.get_adapter` answer the channel adapter while one is set (once per process).
+
+    Apprise's HTTP plugins call `requests.post` (a new Session each time) or keep Sessions of their
+    own, with no way to pass a transport in; every Session picks its transport through get_adapter,
+    so this one public method is the only library code touched. Outside a channel send it defers
+    to the original, so no other request changes.
+    """
+    with HOOK_LOCK:
+        original = requests.Session.get_adapter
+        if getattr(original, "channel_hook", False):
+            return
+
+        def get_adapter(session: requests.Session, url: str) -> Any:
+            adapter = CHANNEL_ADAPTER.get()
+            if adapter is None:
+                return original(session, url)
+            if not url.lower().startswith(("http://", "https://")):
+                raise requests.exceptions.InvalidSchema(f"channels only send over http(s), not {url!r}")
+            return adapter
+
+        setattr(get_adapter, "channel_hook", True)  # noqa: B010
+        setattr(requests.Session, "get_adapter", get_adapter)  # noqa: B010
 
 
 def elapsed_ms(started: float) -> int:

@@ -7,6 +7,9 @@ Create Date: 2026-12-05
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0015"
 down_revision = "0014"
 branch_labels = None
@@ -14,8 +17,19 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # placeholder, filled in by the work it is named for
+    # Key/value: each setting an admin may change (public reading first) is a row, no migration each.
+    op.create_table(
+        "site_settings",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.String(length=255), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["changed_by"], ["users.id"], name=op.f("fk_site_settings_changed_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_site_settings")),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("site_settings")

@@ -56,9 +56,25 @@ def create_user(
 
 
 def set_password(user: User, password: str) -> None:
+    """Store a new password and end every session of the user: whoever knew the old one is out."""
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters", code="weak_password")
     user.password_hash = hasher.hash(password)
+    end_sessions(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password for a user who proves the current one; raise InvalidInput otherwise."""
+    try:
+        hasher.verify(user.password_hash or dummy_hash(), current)
+    except (VerifyMismatchError, InvalidHashError):
+        raise InvalidInput("the current password is wrong", code="wrong_password") from None
+    set_password(user, new)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of the user (they carry the old generation)."""
+    user.session_generation = (user.session_generation or 0) + 1  # None until a new user is flushed
 
 
 def can_anyone_sign_in(session: Session) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tracker import intervals, urls
 from tracker.db import Base, UTCDateTime
 from tracker.diff import TextDiff
-from tracker.errors import CheckError, InvalidInput
+from tracker.errors import CheckError
 from tracker.extract import ExtractedArticle
 from tracker.fetch import Fetch, Page
 from tracker.intervals import IntervalPolicy
@@ -131,20 +131,24 @@ def record_check(
 def same_article_elsewhere(session: Session, article: Article, observation: Observation) -> Article | None:
     """Return the article this new one turns out to be (its page names it as canonical), after
     merging this one into it; None when it is an article of its own."""
-    extracted = observation.article
-    if extracted is None or not extracted.canonical_url or article.version_count > 0:
+    canonical = own_canonical(article, observation)
+    if canonical is None or canonical == article.url or article.version_count > 0:
         return None
-    try:
-        canonical = urls.normalize_url(extracted.canonical_url)
-    except InvalidInput:
-        return None
-    if canonical == article.url or urls.site_of(canonical) != urls.site_of(article.url):
-        return None  # a page may only speak for its own site
     survivor = tracked_as(session, canonical)
     if survivor is None or survivor.id == article.id:
         return None
     merge_duplicate(session, article, survivor, now=observation.started_at)
     return survivor
+
+
+def own_canonical(article: Article, observation: Observation) -> str | None:
+    """Return the canonical URL the page names when it may speak for this article: http(s) on the
+    article's own site (the address tracked, not where a redirect led); else None."""
+    extracted, page = observation.article, observation.page
+    if extracted is None:
+        return None
+    page_url = page.final_url if page is not None else article.url
+    return urls.own_site_url(extracted.canonical_url, page_url=page_url, site_url=article.url)
 
 
 def rebaseline(
@@ -201,7 +205,7 @@ def new_version(
     )
     diff, labels = store(session, article, version, latest)
     article.title = extracted.title or article.title
-    article.canonical_url = extracted.canonical_url
+    article.canonical_url = own_canonical(article, observation)
     if latest is not None:
         article.last_changed_at = observation.started_at
         announce_change(

@@ -19,11 +19,14 @@ from tracker.web import (
     feeds_api,
     feeds_pages,
     health,
+    jsonbodies,
     limits,
     openapi,
+    outbound_limits,
     pages,
     params,
     prometheus,
+    proxies,
     reading,
     redact,
     rules_api,
@@ -46,6 +49,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# A form's CSRF token lasts a day: longer than anyone keeps a form open, short enough that a token
+# copied from an old page (a log, a cache, a shared screen) stops working.
+CSRF_TOKEN_SECONDS = 24 * 3600
 HSTS = "max-age=31536000"  # a year; only sent when TRACKER_HTTPS says the service is reached over HTTPS
 
 
@@ -59,9 +65,10 @@ def init_app(app: Flask) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=https,
-        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_TIME_LIMIT=CSRF_TOKEN_SECONDS,
     )
     app.url_value_preprocessor(params.ids_in_range)
+    app.before_request(jsonbodies.refuse_deep_json)  # first: the NUL check parses the body
     app.before_request(params.refuse_nul)
     csrf = CSRFProtect(app)
     for blueprint in (api.bp, rules_api.bp, alerts_api.bp, feeds_api.bp, watchlist_api.bp, accounts_api.bp):
@@ -95,10 +102,13 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
+    # The slots go on first, so that the rate limits (wrapped around them) refuse before a slot is held.
+    outbound_limits.init_app(app, app.extensions["tracker"].settings)
     limits.init_app(app, app.extensions["tracker"].settings)
     templating.init_app(app)
     app.teardown_appcontext(context.close_session)
     app.after_request(security_headers)
+    proxies.init_app(app, app.extensions["tracker"].settings.trusted_proxies)
 
 
 def security_headers(response: Response) -> Response:

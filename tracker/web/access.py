@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask import g
+
 from tracker.errors import AuthRequired, Forbidden
-from tracker.services import articles
+from tracker.services import articles, sitesettings
 from tracker.web.auth import Account
 from tracker.web.context import get_session, runtime
 
@@ -18,9 +20,19 @@ def signed_in(account: Account | None) -> Account:
 
 
 def ensure_reader(account: Account | None) -> None:
-    """Anonymous callers may read only while TRACKER_PUBLIC_READ is on."""
-    if account is None and not runtime().settings.public_read:
+    """Anonymous callers may read only while public reading is on (the admin's switch, else the setting)."""
+    if account is None and not is_public():
         signed_in(account)
+
+
+def is_public() -> bool:
+    """Return whether anonymous visitors may read now: the admin's switch, else TRACKER_PUBLIC_READ.
+
+    Read from the database once per request that asks (anonymous reads, one primary-key lookup),
+    not cached per process: turning public reading off must hold at once in every web process."""
+    if "public_read" not in g:
+        g.public_read = sitesettings.public_read(get_session(), default=runtime().settings.public_read)
+    return bool(g.public_read)
 
 
 def ensure_manager(account: Account | None, article_id: int) -> Account:

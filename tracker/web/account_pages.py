@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from tracker.errors import TrackerError
 from tracker.listfiles import ListFileError, guess_format, read_list
 from tracker.models import User
 from tracker.services import accounts, importing, watchlists
+from tracker.web.auth import Account, end_sessions
 from tracker.web.context import get_session, now, runtime
-from tracker.web.forms import ActionForm, ImportForm, TokenForm
+from tracker.web.forms import ActionForm, ImportForm, PasswordForm, TokenForm
+from tracker.web.nostore import no_store
 
 bp = Blueprint("account_pages", __name__)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
+@no_store
 @login_required
 def tokens() -> str:
     session = get_session()
@@ -27,13 +30,51 @@ def tokens() -> str:
         _row, new_token = accounts.create_token(session, user, name=form.name.data or "", now=now())
         session.commit()
         form.name.data = ""
+    return account_page(form, PasswordForm(formdata=None), new_token=new_token)
+
+
+def account_page(form: TokenForm, password_form: PasswordForm, *, new_token: str | None = None) -> str:
+    """The account page: API tokens (a new one shown once), the password, signing out everywhere."""
     return render_template(
         "tokens.html",
         form=form,
+        password_form=password_form,
         action=ActionForm(),
         new_token=new_token,  # shown once, on this page only
-        tokens=accounts.list_tokens(session, current_user.id),
+        tokens=accounts.list_tokens(get_session(), current_user.id),
     )
+
+
+@bp.post("/account/password")
+@no_store
+@login_required
+def change_password() -> Response | tuple[str, int]:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = session.get(User, current_user.id)
+        assert user is not None  # signed in
+        try:
+            accounts.change_password(user, form.current.data or "", form.password.data or "")
+        except TrackerError as error:
+            field = form.current if error.code == "wrong_password" else form.password
+            field.errors = [error.message]
+        else:
+            session.commit()
+            login_user(Account.of(user))  # the new password ended every session; this one goes on
+            flash("Password changed. Every other browser signed in as you has been signed out.")
+            return redirect(url_for("account_pages.tokens"))
+    return account_page(TokenForm(formdata=None), form), 400
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    end_sessions()
+    flash("Signed out everywhere: every browser, this one included, must sign in again.")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -80,6 +121,7 @@ def import_list() -> str:
 
 
 @bp.route("/admin/invites", methods=["GET", "POST"])
+@no_store
 @login_required
 def invites() -> str:
     if not current_user.is_admin:

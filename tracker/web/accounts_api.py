@@ -11,6 +11,7 @@ from tracker.services.payloads import invite_payload, token_payload
 from tracker.web.api import authenticate, json_body, require_account
 from tracker.web.auth import Account
 from tracker.web.context import get_session, now
+from tracker.web.nostore import no_store
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
@@ -24,6 +25,7 @@ def list_tokens() -> Response:
 
 
 @bp.post("/tokens")
+@no_store
 def create_token() -> tuple[Response, int]:
     account = require_account()
     name = json_body().get("name")
@@ -51,6 +53,7 @@ def list_invites() -> Response:
 
 
 @bp.post("/invites")
+@no_store
 def create_invite() -> tuple[Response, int]:
     account = require_admin()
     session = get_session()

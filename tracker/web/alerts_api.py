@@ -9,6 +9,7 @@ from tracker.services import alerts
 from tracker.services.payloads import delivery_payload, endpoint_payload, iso
 from tracker.web.api import authenticate, json_body, require_account
 from tracker.web.context import get_session, now, runtime
+from tracker.web.nostore import no_store
 from tracker.web.params import int_arg, limit_arg
 from tracker.webhooks import check_channel
 
@@ -19,6 +20,7 @@ KIND = {"webhooks": "webhook", "channels": "apprise"}
 
 
 @bp.post(f"/{COLLECTION}")
+@no_store  # a new webhook's secret
 def create_endpoint(collection: str) -> tuple[Response, int]:
     account = require_account()
     session = get_session()
@@ -71,6 +73,7 @@ def delete_endpoint(collection: str, webhook_id: int) -> tuple[str, int]:
 
 
 @bp.post("/webhooks/<int:webhook_id>/rotate-secret")
+@no_store
 def rotate_secret(webhook_id: int) -> Response:
     session = get_session()
     webhook = alerts.get_endpoint(session, require_account().id, webhook_id, "webhook")

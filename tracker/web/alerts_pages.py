@@ -12,12 +12,14 @@ from tracker.runtime import make_deliverer
 from tracker.services import alerts
 from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm, EndpointForm
+from tracker.web.nostore import no_store
 from tracker.webhooks import check_channel
 
 bp = Blueprint("alerts_pages", __name__, url_prefix="/alerts")
 
 
 @bp.route("/", methods=["GET", "POST"])
+@no_store
 @login_required
 def index() -> str:
     session = get_session()
@@ -69,6 +71,7 @@ def render_endpoint(webhook: Webhook, secret: str | None) -> str:
 
 
 @bp.post("/<int:webhook_id>/<any(ping, enable, disable, rotate, delete):what>")
+@no_store  # rotate shows the new secret
 @login_required
 def act(webhook_id: int, what: str) -> Response | str:
     if not ActionForm().validate_on_submit():

@@ -18,7 +18,7 @@ from tracker.services.payloads import (
     version_payload,
     version_summary_payload,
 )
-from tracker.web import access
+from tracker.web import access, outbound_limits
 from tracker.web.auth import Account, bearer_account
 from tracker.web.context import get_session, now, runtime
 from tracker.web.params import article_filter, int_arg, limit_arg, sort_arg, time_arg
@@ -106,8 +106,8 @@ def delete_article(article_id: int) -> tuple[str, int]:
 @bp.post("/articles/<int:article_id>/check")
 def check_article(article_id: int) -> Response:
     require_manager(article_id)
-    run = runtime()
-    check = checks.check_article(run.checking, article_id)
+    outbound_limits.pause_site(articles.get_article(get_session(), article_id).url)
+    check = checks.check_article(runtime().request_checking, article_id)
     return jsonify(check_payload(check))
 
 

@@ -23,6 +23,7 @@ from tracker.services.lifecycle import HEADLINES
 from tracker.web import access
 from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm
+from tracker.web.nostore import no_store
 from tracker.web.pages import account
 
 bp = Blueprint("atom", __name__)
@@ -68,6 +69,7 @@ def followed_feed() -> Response:
 
 
 @bp.get("/account/feeds")
+@no_store  # the addresses carry the feed key
 @login_required
 def account_feeds() -> str:
     session = get_session()
@@ -80,7 +82,7 @@ def account_feeds() -> str:
             (tag, count, absolute(url_for("atom.tag_feed", tag=tag, key=key)))
             for tag, count in watchlists.tag_counts(session, current_user.id)
         ],
-        recent=absolute(url_for("atom.recent_feed")) if runtime().settings.public_read else None,
+        recent=absolute(url_for("atom.recent_feed")) if access.is_public() else None,
         action=ActionForm(),
     )
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
-from flask_login import LoginManager, UserMixin, login_required, login_user, logout_user
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tracker.errors import AuthRequired, TrackerError
@@ -25,10 +26,16 @@ class Account(UserMixin):
     id: int
     username: str
     is_admin: bool
+    generation: int = 0  # the user's session generation at sign-in; API callers never sign in
 
     @classmethod
     def of(cls, user: User) -> Account:
-        return cls(id=user.id, username=user.username, is_admin=user.is_admin)
+        return cls(id=user.id, username=user.username, is_admin=user.is_admin, generation=user.session_generation)
+
+    def get_id(self) -> str:
+        """Return what the session and remember-me cookies keep: "id:generation", so that raising the
+        user's generation makes every cookie handed out before name nobody (load_account)."""
+        return f"{self.id}:{self.generation}"
 
 
 def init_app(app: Flask) -> None:
@@ -39,9 +46,16 @@ def init_app(app: Flask) -> None:
     app.before_request(require_first_account)
 
 
-def load_account(user_id: str) -> Account | None:
-    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return Account.of(user) if user is not None else None
+def load_account(session_id: str) -> Account | None:
+    """Return the account a session or remember-me cookie names, None once its generation has ended
+    (or for a cookie from before generations, which had the bare id)."""
+    user_id, _, generation = session_id.partition(":")
+    if not (user_id.isdigit() and generation.isdigit()):
+        return None
+    user = get_session().get(User, int(user_id))
+    if user is None or user.session_generation != int(generation):
+        return None
+    return Account.of(user)
 
 
 def require_first_account() -> Response | None:
@@ -149,12 +163,39 @@ def login() -> Response | str:
 @login_required
 def logout() -> Response:
     if ActionForm().validate_on_submit():
-        logout_user()
+        end_sessions()
     return redirect(url_for("pages.index"))
 
 
+def end_sessions() -> None:
+    """Sign the user out here and everywhere. Sessions are signed cookies, so a copy saved before
+    would outlive logout_user(); raising the generation is what makes every copy worthless."""
+    session = get_session()
+    user = session.get(User, current_user.id)
+    if user is not None:
+        accounts.end_sessions(user)
+        session.commit()
+    logout_user()
+
+
 def safe_next(target: str | None) -> str:
-    """Return a local path to go to after login; never another site (open-redirect guard)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.index")
+    """Return a path of this site to go to after login, else the list (open-redirect guard).
+
+    Decided on the parsed URL, not the raw string: browsers drop tabs and newlines inside a URL
+    and read a backslash as "/", so "/<tab>/evil.example" or "/<backslash>evil.example" would lead to
+    another site."""
+    default = url_for("pages.index")
+    if not target or has_control_characters(target) or "\\" in target:
+        return default  # never a link anyone meant (and CR/LF would break the Location header)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "//[" is an unfinished IPv6 host
+        return default
+    local = not (parts.scheme or parts.netloc) and parts.path.startswith("/") and not parts.path.startswith("//")
+    # Read back, the parsed URL must be exactly what was asked: "///evil.example" parses as a path
+    # here but a browser goes to evil.example.
+    return target if local and urlunsplit(parts) == target else default
+
+
+def has_control_characters(text: str) -> bool:
+    return any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in text)

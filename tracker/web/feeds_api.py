@@ -12,6 +12,7 @@ from tracker.feeds import NotAFeed
 from tracker.runtime import make_feed_poller
 from tracker.services import feeds
 from tracker.services.payloads import feed_entry_payload, feed_link_payload, feed_payload, feed_poll_payload
+from tracker.web import outbound_limits
 from tracker.web.api import authenticate, json_body, require_account
 from tracker.web.context import get_session, runtime
 from tracker.web.params import int_arg, limit_arg
@@ -38,7 +39,7 @@ def create_feed() -> tuple[Response, int, dict[str, str]]:
     url = data.pop("url", None)
     if not isinstance(url, str) or not url.strip():
         raise InvalidInput("give the feed's url", code="bad_url")
-    follow_id, created = make_feed_poller(runtime()).follow(account.id, url, data)
+    follow_id, created = make_feed_poller(runtime(), in_request=True).follow(account.id, url, data)
     location = url_for("feeds_api.get_feed", follow_id=follow_id)
     return jsonify(follow_payload(follow_id)), 201 if created else 200, {"Location": location}
 
@@ -52,7 +53,7 @@ def list_feeds() -> Response:
 @bp.get("/feeds/discover")
 def discover_feeds() -> Response:
     require_account()
-    links = make_feed_poller(runtime()).discover(request.args.get("url") or "")
+    links = make_feed_poller(runtime(), in_request=True).discover(request.args.get("url") or "")
     return jsonify(items=[feed_link_payload(link) for link in links], next=None)
 
 
@@ -95,7 +96,8 @@ def list_entries(follow_id: int) -> Response:
 def check_feed(follow_id: int) -> Response:
     """Poll the feed now and answer with what the poll did, and the feed as it stands after it."""
     _follow, feed = feeds.get_follow(get_session(), require_account().id, follow_id)
-    result = make_feed_poller(runtime()).check(feed.id)
+    outbound_limits.pause_site(feed.url)
+    result = make_feed_poller(runtime(), in_request=True).check(feed.id)
     return jsonify({**feed_poll_payload(result), "feed": follow_payload(follow_id)})
 
 

@@ -12,6 +12,7 @@ from tracker.models import FeedFollow, FeedSource
 from tracker.runtime import make_feed_poller
 from tracker.services import feeds
 from tracker.services.feeds import PollResult
+from tracker.web import outbound_limits
 from tracker.web.context import get_session, runtime
 from tracker.web.forms import ActionForm, FeedOptionsForm, FollowFeedForm
 
@@ -25,7 +26,7 @@ def index() -> Response | str:
     discovered: tuple[FeedLink, ...] = ()
     if form.validate_on_submit():
         try:
-            follow_id, created = make_feed_poller(runtime()).follow(
+            follow_id, created = make_feed_poller(runtime(), in_request=True).follow(
                 current_user.id, form.url.data or "", form.options()
             )
         except NotAFeed as error:
@@ -74,8 +75,9 @@ def check(follow_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     _follow, source = owned(follow_id)
+    outbound_limits.pause_site(source.url)
     try:
-        result = make_feed_poller(runtime()).check(source.id)
+        result = make_feed_poller(runtime(), in_request=True).check(source.id)
     except TrackerError as error:
         flash(error.message, "error")
     else:

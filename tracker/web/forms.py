@@ -33,6 +33,12 @@ class SignupForm(SetupForm):
     invite = StringField("Invite code", validators=[Length(max=80)])
 
 
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField("New password again", validators=[EqualTo("password", "The passwords differ.")])
+
+
 class TokenForm(FlaskForm):
     name = StringField("Name (what uses it)", validators=[DataRequired(), Length(max=80)])
 

@@ -45,7 +45,11 @@ ERRORS = {
     404: ("NotFound", "there is no such thing, or it is not the caller's"),
     409: ("Conflict", "the request clashes with what is stored"),
     413: ("TooLarge", "the body is over 2 MB"),
-    429: ("TooManyRequests", "too many writes or checks from this token or address; see Retry-After"),
+    429: (
+        "TooManyRequests",
+        "too many writes or checks from this user or address (`rate_limited`), fetches of theirs already "
+        "in flight (`busy`), or the site was checked moments ago (`site_paused`); see Retry-After",
+    ),
     503: (
         "Unavailable",
         "the database is away or full (`database_unavailable`, `storage_full`); see Retry-After",
@@ -59,8 +63,9 @@ the following page, `?limit=` (1-500, default 50) sets its size.
 
 Authenticate with `Authorization: Bearer <token>` (create one with `flask --app app tracker
 create-token NAME` or `POST /tokens`). Operations marked as open to anonymous callers answer
-without a token while TRACKER_PUBLIC_READ is on (the default); a browser signed in to the web
-pages may also read (GET) with its session cookie, never write. Errors are
+without a token while public reading is on (off by default: TRACKER_PUBLIC_READ, or the switch on
+the admin's status page); a browser signed in to the web pages may also read (GET) with its session
+cookie, never write. Errors are
 `{"error": {"code", "message"}}` with the matching HTTP status. A failed check is not an HTTP
 error: check-now answers 200 with the check, whose `error.code` says why."""
 
@@ -626,7 +631,7 @@ def feed_paths() -> dict[str, dict[str, Any]]:
                 "The feeds a page advertises (or the feed itself, given one)",
                 ref("FeedLinkPage"),
                 params=({**query("url", "a site's home page or any page of it"), "required": True},),
-                errors=(400,),
+                errors=(400, 429),
             )
         },
         one: {

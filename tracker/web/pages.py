@@ -10,7 +10,7 @@ from tracker.errors import TrackerError
 from tracker.models import ARTICLE_STATUSES
 from tracker.services import articles, bulk, changefeed, checks, history, rules, watchlists
 from tracker.timeline import Note, largest_change, notes_between, timeline
-from tracker.web import access
+from tracker.web import access, outbound_limits
 from tracker.web.auth import Account
 from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm, AddArticleForm, BulkForm, DescribeForm
@@ -183,8 +183,8 @@ def check_now(article_id: int) -> Response:
     access.ensure_manager(account(), article_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    run = runtime()
-    check = checks.check_article(run.checking, article_id)
+    outbound_limits.pause_site(articles.get_article(get_session(), article_id).url)
+    check = checks.check_article(runtime().request_checking, article_id)
     flash(
         check_message(check.outcome, check.version_number, check.error_message),
         "error" if check.outcome == "error" else "info",
