@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, Table, bindparam, case, cast, func, insert, select, update
+from sqlalchemy import String, Table, bindparam, case, cast, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import intervals, urls
@@ -571,8 +571,12 @@ def record_quiet_checks(
         "last_checked_at": bindparam("b_checked"),
         "next_check_at": bindparam("b_next"),
         # Only an active, failing or gone article takes the new status; one paused meanwhile stays paused.
+        # (Comparisons, not IN: an IN list is an expanding parameter, which executemany refuses.)
         "status": case(
-            (table.c.status.in_(("active", "failing", "gone")), bindparam("b_status")),
+            (
+                or_(*(table.c.status == status for status in ("active", "failing", "gone"))),
+                bindparam("b_status"),
+            ),
             else_=table.c.status,
         ),
         "failure_count": bindparam("b_failures"),
