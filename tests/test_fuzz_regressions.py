@@ -1,5 +1,6 @@
-"""What bench/fuzz.py found, each with its minimal example; and short runs of its invariants for the
-targets that had no property test of their own (extract, the URL normaliser)."""
+"""What bench/fuzz.py and the hardening review (issue 18) found in pages, each with its minimal
+example; and short runs of fuzz.py's invariants for the targets that had no property test of
+their own (extract, the URL normaliser)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,24 @@ def test_json_ld_nested_without_end_is_ignored(depth: int):
     script = f'<script type="application/ld+json">{"[" * depth}{"]" * depth}</script>'
     article = extract_article(article_page("Story", story(3), extra_head=script))
     assert article.paragraphs
+
+
+@pytest.mark.parametrize(
+    ("image", "kept"),
+    [
+        ("javascript:alert(1)", None),
+        ("data:image/png;base64,AAAA", None),
+        ("/img/lead.jpg", "https://news.example/img/lead.jpg"),
+        (
+            "https://cdn.example/i.jpg?sig=a%2Fb&utm_source=x",
+            "https://cdn.example/i.jpg?sig=a%2Fb&utm_source=x",
+        ),
+    ],
+)
+def test_only_web_addresses_become_a_lead_image(image: str, kept: str | None):
+    # the hardening review (issue 18) found javascript: canonicals; og:image was passed on the same way
+    head = f'<meta property="og:image" content="{image}">'
+    article = extract_article(
+        article_page("Story", story(3), extra_head=head), "https://news.example/a/story"
+    )
+    assert article.lead_image == kept

@@ -30,7 +30,7 @@ from tracker.normalize import at_most, clean_paragraphs, clean_text
 from tracker.pagemeta import PageMeta, page_meta
 from tracker.rules import DEFAULT_RULES, ExtractionRules
 from tracker.textunits import NEEDS_GRAPHEMES, count_words
-from tracker.urls import MAX_URL_LENGTH
+from tracker.urls import MAX_URL_LENGTH, web_address
 
 # Bump when extraction changes in a way that may change versions: the next check of every
 # article then re-extracts its latest version first, so an upgrade never looks like an edit.
@@ -90,7 +90,8 @@ def extract_article(
         published_at=at_most(meta.published_at, MAX_DATE_CHARS),
         modified_at=at_most(meta.modified_at, MAX_DATE_CHARS),
         canonical_url=at_most(meta.canonical_url, MAX_URL_LENGTH),
-        lead_image=at_most(meta.lead_image, MAX_URL_LENGTH),
+        # Never shown as an image here, but API and webhook readers may: only web addresses pass.
+        lead_image=at_most(web_address(meta.lead_image, base=url), MAX_URL_LENGTH),
         paragraphs=paragraphs,
         method=method,
         language=article_language(meta.language, "\n".join(paragraphs)),

@@ -171,6 +171,20 @@ def own_site_url(href: str | None, *, page_url: str, site_url: str) -> str | Non
     return url if site_of(url) == site_of(site_url) and len(url) <= MAX_URL_LENGTH else None
 
 
+def web_address(href: str | None, *, base: str | None) -> str | None:
+    """Return href resolved against base when it is an http(s) address with a host, as it is
+    (a lead image's signed CDN address must not be normalised); anything else (javascript:, data:,
+    a bare path on a page of unknown address) is None."""
+    if not href:
+        return None
+    try:
+        resolved = urljoin(base or "", href.strip())
+        parts = urlsplit(resolved)
+    except ValueError:  # a broken IPv6 literal
+        return None
+    return resolved if parts.scheme in ("http", "https") and parts.hostname else None
+
+
 def url_variants(url: str) -> set[str]:
     """Return the URL and the spellings of the same article a site may also serve: the page without
     its AMP marker, and on the www, bare and mobile hosts."""
