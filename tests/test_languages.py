@@ -14,7 +14,9 @@ from tests.pageserver import PageServer
 from tracker.extract import extract_article, parse_html
 from tracker.languages import (
     article_language,
+    belied_by_script,
     detected_language,
+    dominant_script,
     language_label,
     language_tag,
     text_direction,
@@ -225,3 +227,11 @@ def test_each_version_records_its_language_through_the_real_pipeline(
     ).get_data(as_text=True)
     reading = client.get(f"/articles/{article['id']}/versions/1").get_data(as_text=True)
     assert f'<article class="reading" lang="{language}" dir="{direction}">' in reading
+
+
+def test_an_english_page_quoting_chinese_names_stays_english():
+    # Tokens keep the space before them; once only the first word of each sentence was counted,
+    # so two Chinese names outweighed an English paragraph and its lang="en" was not believed.
+    text = "This is an English article about 北京 and 上海 politics today, with many more words of English."
+    assert dominant_script(text) == "Latin"
+    assert not belied_by_script("en", text)

@@ -128,10 +128,11 @@ def belied_by_script(tag: str, text: str) -> bool:
 def dominant_script(text: str) -> str | None:
     """Return the script that plainly holds text (words, and each Han or kana character, counted
     as tracker.textunits counts them), or None."""
+    bare = (token.removeprefix(" ") for token in tokens(text[:SAMPLE_CHARS]))  # a word keeps its space
     scripts = Counter(
         (match.lastgroup if (match := SCRIPT_OF_WORD.match(word)) else None)
-        for word in tokens(text[:SAMPLE_CHARS])
-        if word[0].isalpha()
+        for word in bare
+        if word[:1].isalpha()
     )
     if not scripts:
         return None
