@@ -22,7 +22,9 @@ import fast_diff_match_patch
 
 from tracker.textunits import count_words, encoded, similarity_keys
 
-SIMILAR = 0.5  # Dice overlap of similarity keys (tracker.textunits) above which a removed and an added paragraph are one edit
+# A removed and an added paragraph are one edit above this: the share of their text a word diff
+# keeps, or the Dice overlap of their similarity keys (tracker.textunits).
+SIMILAR = 0.5
 MAX_PAIRING_CELLS = 250_000  # beyond this a replaced stretch is a rewrite: no pairing attempted
 PAIRING_BAND = 12  # how far from the diagonal pairs are scored, in paragraphs
 
@@ -55,7 +57,8 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
-    """A headline, byline or date before and after; `words` marks the change when both exist."""
+    """A headline, byline or date before and after; `words` marks a headline's or byline's change
+    when both exist."""
 
     old: str | None
     new: str | None

@@ -11,11 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-import regex
-
 from tracker.diff import Block, Summary, TextDiff
 from tracker.noise import DATE_SEPARATOR, DATE_WORD, compiled, either, words
-from tracker.textunits import count_words
+from tracker.textunits import SPACELESS_LETTER, count_words
 
 # Stored paragraphs are NFC with single spaces (tracker.normalize): the rules below are too.
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -173,8 +171,6 @@ QUOTE = compiled(either(*(quotation(opening, closing) for opening, closing in QU
 QUOTE_OPENING = compiled(either(*(opening for opening, _closing in QUOTE_MARKS)))
 QUOTE_MIN_WORDS = 4  # by count_words: shorter quoted runs are names and titles ("Made in Germany")
 QUOTE_MIN_WORDS_SPACELESS = 8  # Chinese and Japanese quote terms too: “一带一路”, 「働き方改革」
-# The scripts whose every character count_words counts as a word.
-SPACELESS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 # "X told us:" closing a paragraph, and the quote in the next one.
 SAID = either(
     r"\b(?:said|says|told|stated|wrote|added|explained|according to)\b",  # English
@@ -267,7 +263,7 @@ def is_quotation(text: str) -> bool:
     """Return True when text holds a quoted statement: long enough not to be a quoted name or term."""
     for match in QUOTE.finditer(text):
         quoted = next(group for group in match.groups() if group is not None)
-        least = QUOTE_MIN_WORDS_SPACELESS if SPACELESS.search(quoted) else QUOTE_MIN_WORDS
+        least = QUOTE_MIN_WORDS_SPACELESS if SPACELESS_LETTER.search(quoted) else QUOTE_MIN_WORDS
         if count_words(quoted) >= least:
             return True
     return False

@@ -52,9 +52,10 @@ def at_most(value: str | None, longest: int) -> str | None:
 
 
 def clean_text(text: str) -> str:
-    """Return text in NFC with invisible characters removed and whitespace collapsed to single spaces."""
+    """Return text in NFC with invisible characters removed (joiners are kept inside words) and
+    whitespace collapsed to single spaces."""
     # Removed before composing: "e\u200b\u0301" must become "é", as cleaning it again would make it.
-    visible = LOOSE_JOINER.sub("", WHITESPACE.sub(" ", text.translate(INVISIBLE)))
+    visible = LOOSE_JOINER.sub("", text.translate(INVISIBLE))
     return WHITESPACE.sub(" ", unicodedata.normalize("NFC", visible)).strip()
 
 

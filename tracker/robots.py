@@ -16,7 +16,8 @@ MAX_SITES = 10_000
 
 
 class Robots:
-    """A per-process cache of robots.txt rules; thread-safe. Unreadable files allow everything."""
+    """A cache of robots.txt rules, one per Checking (the scheduler's, and the web's for check-now with
+    its shorter deadline); thread-safe. Unreadable files allow everything."""
 
     def __init__(
         self,

@@ -6,8 +6,8 @@ Thai ...) a word of its own, joined by single spaces, with a space before and af
 and a newline between paragraphs. A query word matches when its terms, padded with a space on each
 side, occur in that text: " amazon " finds the word Amazon (never "Amazonas"), " 美 国 " finds 美国
 inside any Chinese sentence, and a padded term is never shorter than three characters, which SQLite's
-trigram index needs (a single Chinese character is " 美 "). The padding and the newline keep a match
-inside one paragraph.
+trigram index needs (a single Chinese character is " 美 "). On SQLite the padding and the newline keep
+a match inside one paragraph; PostgreSQL's tsvector positions run on across paragraphs.
 """
 
 from __future__ import annotations

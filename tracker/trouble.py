@@ -45,7 +45,7 @@ HTTP_SENTENCES = {
 }
 BADGES = {
     "failing": "failing",  # a week of failed checks: checked daily
-    "gone": "gone",  # removed by the site: no longer checked
+    "gone": "gone",  # removed by the site: checked slowly in case it comes back
     "paused": "paused",  # nobody checks it until someone resumes it
 }
 

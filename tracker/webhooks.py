@@ -95,9 +95,8 @@ def notify_channel(
     except FetchError as error:
         return Attempt(None, elapsed_ms(started), error=f"{error.code}: {error.message}")
     plugin.redirects = False  # a `?redirect=yes` in the URL overrides the asset; the adapter refuses anyway
-    sender = apprise.Apprise(asset=channel_asset())
-    if not sender.add(plugin):
-        return Attempt(None, elapsed_ms(started), error="Apprise does not understand this URL")
+    sender = apprise.Apprise()
+    sender.add(plugin)  # a plugin instantiated already (with channel_asset) is always taken
     with channel_transport(guard) as adapter:
         sent = bool(sender.notify(title=title, body=body, body_format=body_format))
     if adapter.refusals:  # a redirect or a refused address is a failure, whatever Apprise made of it

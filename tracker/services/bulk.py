@@ -256,7 +256,7 @@ def unfollow(
     session: Session, ids: list[int], _request: BulkRequest, caller: Caller, _now: datetime
 ) -> Outcome:
     """Unfollow the articles; those nobody follows any more stop being checked (paused), as one
-    unfollowed alone does (a gone article stays gone)."""
+    unfollowed alone does."""
     changed = 0
     for chunk in chunks(ids):
         changed += affected(

@@ -402,8 +402,8 @@ def reschedule(
         http_status=error.http_status if error else None,
         retry_after=error.retry_after if error else None,
         changed=article.last_changed_at == observation.started_at,
-        not_found_streak=not_found_streak(session, article.id, observation, policy),
-        away_streak=away_streak(session, article.id, observation, policy),
+        not_found_streak=not_found_streak(session, article.id, article.status, observation, policy),
+        away_streak=away_streak(session, article.id, article.status, observation, policy),
     )
     was = article.status
     take_schedule(article, schedule)
@@ -423,24 +423,33 @@ def take_schedule(article: Article, schedule: intervals.Schedule) -> None:
     article.gone_since = schedule.gone_since
 
 
-def not_found_streak(session: Session, article_id: int, observation: Observation, policy: CheckPolicy) -> int:
+def not_found_streak(
+    session: Session, article_id: int, status: str, observation: Observation, policy: CheckPolicy
+) -> int:
     """Return how many checks in a row, this one included, answered 404 (0 unless this one did)."""
-    return failure_streak(session, article_id, observation, "http_404", policy.intervals.gone_after_404s)
-
-
-def away_streak(session: Session, article_id: int, observation: Observation, policy: CheckPolicy) -> int:
-    """Return how many checks in a row, this one included, were redirected to the home page or a
-    section front (0 unless this one was)."""
     return failure_streak(
-        session, article_id, observation, "redirected_away", policy.intervals.gone_after_redirects
+        session, article_id, status, observation, "http_404", policy.intervals.gone_after_404s
     )
 
 
-def failure_streak(session: Session, article_id: int, observation: Observation, code: str, limit: int) -> int:
+def away_streak(
+    session: Session, article_id: int, status: str, observation: Observation, policy: CheckPolicy
+) -> int:
+    """Return how many checks in a row, this one included, were redirected to the home page or a
+    section front (0 unless this one was)."""
+    return failure_streak(
+        session, article_id, status, observation, "redirected_away", policy.intervals.gone_after_redirects
+    )
+
+
+def failure_streak(
+    session: Session, article_id: int, status: str, observation: Observation, code: str, limit: int
+) -> int:
     """Return how many checks in a row, this one included, failed with `code` (0 unless this one
-    did); other outcomes in between break the streak."""
+    did); other outcomes in between break the streak. A gone article needs no count: it stays
+    gone, and its slow checks mostly fail this way."""
     error = observation.error
-    if error is None or error.code != code:
+    if error is None or error.code != code or status == "gone":
         return 0
     earlier = session.scalars(
         select(Check.error_code)
@@ -523,8 +532,8 @@ def record_quiet_checks(
             failed=counts_as_failure(error),
             http_status=error.http_status if error else None,
             retry_after=error.retry_after if error else None,
-            not_found_streak=not_found_streak(session, target.article_id, observation, policy),
-            away_streak=away_streak(session, target.article_id, observation, policy),
+            not_found_streak=not_found_streak(session, target.article_id, status, observation, policy),
+            away_streak=away_streak(session, target.article_id, status, observation, policy),
         )
         if schedule.status == "failing" and status != "failing":
             article = session.get_one(Article, target.article_id)

@@ -3,9 +3,9 @@
 Each database matches the terms of tracker.searchtext through an index of its own, made by
 migration 0011: SQLite an FTS5 table with the trigram tokenizer (a phrase of trigrams is an exact
 substring, so " amazon " is the whole word and " 美 国 " two characters side by side), PostgreSQL a
-generated tsvector column ('simple' configuration) beside each terms column with a GIN index, which
-narrows the rows to those holding every term, and LIKE on the padded word that keeps the exact ones (word order inside
-"O'Brien" or 美国, paragraph edges). PostgreSQL's trigram extension is not needed, and in a
+generated tsvector column ('simple' configuration) beside each terms column with a GIN index, each
+query word a phrase of its terms (so "O'Brien" and 美国 keep their order; a phrase may run across two
+paragraphs there). PostgreSQL's trigram extension is not needed, and in a
 database with the C locale it would ignore Chinese characters altogether.
 """
 
@@ -20,10 +20,9 @@ from sqlalchemy import ColumnElement, Select, Text, cast, column, exists, func, 
 from sqlalchemy.orm import Session
 
 from tracker.diff import TextDiff
-from tracker.errors import InvalidInput
 from tracker.models import Article, Subscription, Version, VersionSearch
 from tracker.searchtext import Query, SnippetPart, document, snippet
-from tracker.services.articles import contains_pattern
+from tracker.services.articles import contains_pattern, cursor_offset
 from tracker.services.history import version_text
 
 FTS = table("version_search_fts", column("rowid"))  # SQLite's index; its rowid is the version id
@@ -84,7 +83,7 @@ def search_versions(
     follows (all articles when user_id is None)."""
     statement = matching_ids(session, query, user_id=user_id, where=where)
     if cursor:
-        statement = statement.where(id_column(session) < cursor_id(cursor))
+        statement = statement.where(id_column(session) < cursor_offset(cursor))
     ids = list(session.scalars(statement.order_by(id_column(session).desc()).limit(limit + 1)))
     hits = search_hits(session, ids[:limit], query)
     return SearchPage(hits=hits, next_cursor=str(ids[limit - 1]) if len(ids) > limit else None)
@@ -188,11 +187,3 @@ def search_hit(row: Any, query: Query) -> SearchHit:
         observed_at=row.observed_at,
         snippet=snippet(pieces, query),
     )
-
-
-def cursor_id(cursor: str) -> int:
-    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > 2**31 - 1:
-        raise InvalidInput(
-            "the cursor is not one this API gave out; start again without it", code="bad_cursor"
-        )
-    return int(cursor)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from tracker.errors import AuthRequired, TrackerError
 from tracker.models import User
 from tracker.services import accounts
-from tracker.web.context import get_session, now, runtime
+from tracker.web.context import get_session, now, request_token_owner, runtime
 from tracker.web.forms import ActionForm, LoginForm, SetupForm, SignupForm
 
 bp = Blueprint("auth", __name__)
@@ -79,7 +79,7 @@ def bearer_account() -> Account | None:
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthRequired("use the header 'Authorization: Bearer <token>'", code="bad_token")
     session = get_session()
-    owner = accounts.token_owner(session, token.strip())
+    owner = request_token_owner()
     if owner is None:
         raise AuthRequired(
             "the token is unknown or revoked; create one with `tracker create-token`", code="bad_token"

@@ -13,8 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from config import Settings
-from tracker.services import accounts
-from tracker.web.context import get_session
+from tracker.web.context import request_token_owner
 from tracker.web.errors import answer
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -72,13 +71,7 @@ def caller_key() -> str:
 def token_user_id() -> int | None:
     """Return the user of the request's bearer token; None without one, or for an unknown one
     (which counts against its address: inventing tokens must not buy a fresh budget)."""
-    account = g.get("account")  # the API has authenticated the request already
-    if account is not None:
-        return account.id
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    owner = accounts.token_owner(get_session(), token.strip())
+    owner = request_token_owner()
     return owner.user_id if owner is not None else None
 
 

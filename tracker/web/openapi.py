@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from tracker.searchtext import FIELDS
 from tracker.services.bulk import MAX_IDS
+from tracker.services.changefeed import KIND_WORDS
 from tracker.web.openapi_schemas import (
     ARTICLE_STATUS,
     COUNT,
@@ -372,7 +373,7 @@ def reading_paths() -> dict[str, dict[str, Any]]:
                     query(
                         "kind",
                         "only this kind: changed (new versions), removed, restored or moved",
-                        {"type": "string", "enum": ["changed", "removed", "restored", "moved"]},
+                        {"type": "string", "enum": list(KIND_WORDS)},
                     ),
                     query("label", "only changes with this label (new versions only)", LABEL),
                     query("site", "host name, with or without www."),

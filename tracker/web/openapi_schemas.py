@@ -20,6 +20,7 @@ from tracker.searchtext import FIELDS
 from tracker.services.alerts import EVENTS
 from tracker.services.articles import MAX_INTERVAL, MIN_INTERVAL, STATUSES_USERS_SET
 from tracker.services.bulk import ACTIONS, MAX_IDS
+from tracker.services.changefeed import KIND_WORDS
 from tracker.services.watchlists import MAX_NOTE, MAX_TAGS
 
 Schema = dict[str, Any]
@@ -441,7 +442,7 @@ SCHEMAS: dict[str, Schema] = {
             "kind": described(
                 "changed: a new version; removed, restored, moved: what happened to the article "
                 "(labels and summary then empty, version the latest at that moment)",
-                {"type": "string", "enum": ["changed", "removed", "restored", "moved"]},
+                {"type": "string", "enum": list(KIND_WORDS)},
             ),
             "article_id": ID,
             "article_title": nullable(TEXT),

@@ -93,7 +93,7 @@ class Slots:
                 "wait for them, then try again",
                 retry,
             )
-        if sum(self.by_caller.values()) >= self.total:
+        if len(self.started) >= self.total:
             raise Busy("busy", "the server is busy with other checks and fetches; try again shortly", retry)
 
 

@@ -18,8 +18,8 @@ from typing import Any
 from flask import Flask
 
 from config import SettingError
+from tracker.addresses import IPAddress
 
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 SCHEMES = frozenset({"http", "https"})
@@ -45,7 +45,7 @@ def trusted_networks(text: str) -> tuple[Network, ...]:
     return tuple(networks)
 
 
-def address(text: str) -> Address | None:
+def address(text: str) -> IPAddress | None:
     """Return the address written in text (an IPv4-mapped IPv6 one as IPv4), None if it is none."""
     try:
         parsed = ipaddress.ip_address(text.strip())
@@ -73,10 +73,10 @@ class TrustedProxies:
                 environ["wsgi.url_scheme"] = scheme
         return self.app(environ, start_response)
 
-    def is_trusted(self, peer: Address) -> bool:
+    def is_trusted(self, peer: IPAddress) -> bool:
         return any(peer in network for network in self.networks)
 
-    def client(self, peer: Address, hops: list[str]) -> Address:
+    def client(self, peer: IPAddress, hops: list[str]) -> IPAddress:
         """Return the rightmost hop that is not a trusted proxy; an entry that is no address (say
         "unknown") ends the walk at the nearest proxy, whose own address then counts."""
         nearest = peer
