@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +27,8 @@ from tests.factories import add_article, article_page, auth, check_now, make_tok
 from tests.pageserver import PageServer, Reply
 from tracker.deliverer import Deliverer, DelivererSettings
 from tracker.models import Delivery, Webhook
+from tracker.netguard import AddressGuard
+from tracker.outbound import make_http
 from tracker.runtime import Runtime
 from tracker.services import alerts
 from tracker.services.checks import check_article
@@ -313,7 +317,8 @@ def test_an_apprise_channel_gets_a_short_text_alert(client, runtime, site, consu
     ((_headers, body),) = received(consumer)
     message = json.loads(body)
     assert (
-        "changed: +1 paragraph" in message["message"] and f"/articles/{article_id}/diff" in message["message"]
+        "changed — 1 paragraph added: " in message["message"]
+        and f"/articles/{article_id}/diff" in message["message"]
     )
 
 
@@ -434,3 +439,95 @@ def test_results_for_a_deleted_endpoint_or_a_lost_lease_are_skipped_not_fatal(
     with runtime.sessions() as session:
         (delivery,) = session.scalars(select(Delivery))
         assert (delivery.status, delivery.attempts, delivery.last_status) == ("succeeded", 1, 204)
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port bound but not listening: connections to it are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        yield probe.getsockname()[1]
+
+
+@pytest.fixture
+def full_backlog() -> Iterator[int]:
+    """A port whose listener never accepts and whose queue is full: a connection waits, unanswered."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        waiting = [socket.socket() for _ in range(5)]
+        for connection in waiting:
+            connection.setblocking(False)
+            connection.connect_ex(("127.0.0.1", port))
+        yield port
+        for connection in waiting:
+            connection.close()
+
+
+def no_such_host(host: str, port: int) -> list:
+    """A resolver that knows no name: DNS fails here, and no query leaves the machine."""
+    raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+
+def broken_off(handler) -> None:
+    handler.connection.shutdown(socket.SHUT_RDWR)  # the request read, no answer written
+
+
+# How each failure of a send is made, and the code and sentence it must end as ({port}: the endpoint's).
+FAILURES = {
+    "refused": ("connection_refused", "nothing answered at 127.0.0.1:{port} (connection refused)"),
+    "connect timeout": ("timeout", "127.0.0.1:{port} did not take the connection in time (connect timeout)"),
+    "read timeout": ("timeout", "127.0.0.1:{port} did not answer in time (read timeout)"),
+    "dns": ("dns", "the name no-such-host.invalid was not found (DNS: name or service not known)"),
+    "tls": ("tls", "the secure connection (TLS) to 127.0.0.1:{port} failed: wrong version number"),
+    "blocked": ("blocked_address", "127.0.0.1: the address resolves to a private or loopback network"),
+    "http 500": ("http_500", "the endpoint answered 500 Internal Server Error"),
+    "redirect": ("redirect_refused", "the endpoint answered 302 Found, a redirect to /elsewhere"),
+    "broken off": (
+        "bad_response",
+        "127.0.0.1:{port} broke off the connection before its answer was complete",
+    ),
+}
+
+
+def failing_endpoint(failure: str, consumer: PageServer, request: pytest.FixtureRequest) -> tuple[str, int]:
+    """Return the URL of an endpoint that fails this way, and its port."""
+    routes = {
+        "read timeout": lambda handler: time.sleep(1.5),
+        "http 500": Reply(b"oops", status=500),
+        "redirect": Reply(status=302, headers={"Location": "/elsewhere"}),
+        "broken off": broken_off,
+    }
+    if failure in routes:
+        consumer.routes["/hook"] = routes[failure]
+    port = {
+        "refused": lambda: request.getfixturevalue("closed_port"),
+        "connect timeout": lambda: request.getfixturevalue("full_backlog"),
+        "dns": lambda: 80,
+    }.get(failure, lambda: consumer.port)()
+    host = "no-such-host.invalid" if failure == "dns" else "127.0.0.1"
+    return f"{'https' if failure == 'tls' else 'http'}://{host}:{port}/hook", port
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_every_failed_send_is_stored_as_a_code_and_a_sentence(
+    client, runtime, consumer, failure, request: pytest.FixtureRequest
+):
+    code, words = FAILURES[failure]
+    url, port = failing_endpoint(failure, consumer, request)
+    hook = register(client, make_token(runtime), url)
+    with runtime.sessions.begin() as session:
+        webhook = session.get(Webhook, hook["id"])
+        assert webhook is not None
+        delivery_id = alerts.ping(session, webhook, now=datetime.now(UTC)).id
+    sender = deliverer(runtime)
+    guard = AddressGuard(allow_private=failure != "blocked", resolver=no_such_host)
+    sender.http, sender.guard = make_http("Test", guard), guard
+    sender.deliver_one(delivery_id)
+    with runtime.sessions() as session:
+        delivery = session.get(Delivery, delivery_id)
+        assert delivery is not None
+    assert (delivery.status, delivery.last_error_code) == ("pending", code)  # to be retried
+    assert delivery.last_error is not None and delivery.last_error.startswith(words.format(port=port))
+    assert not re.search(r"[a-z]Error\b|Errno|Pool|\(<|object at", delivery.last_error)  # no Python in it

@@ -127,8 +127,9 @@ MATRIX = (
     page("/alerts/", "user", {"url": "{hook}"}),
     *(
         page(f"/alerts/{{webhook}}/{what}", "owner")
-        for what in ("ping", "enable", "disable", "rotate", "delete")
+        for what in ("ping", "sample", "enable", "disable", "rotate", "delete")
     ),
+    page("/alerts/{webhook}/filters", "owner", {"events": "article.changed"}),
     page("/alerts/{webhook}/deliveries/{delivery}/retry", "owner"),
 )
 

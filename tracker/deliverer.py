@@ -191,7 +191,12 @@ class Deliverer:
             )
         except Exception as exc:  # a bug in one send must not stop the others; it is retried like a failure
             logger.exception("delivery %s failed unexpectedly", job.delivery_id)
-            return Attempt(None, 0, error=f"internal error: {type(exc).__name__}")
+            return Attempt(
+                None,
+                0,
+                error=f"the tracker failed while sending ({type(exc).__name__}); it tries again later",
+                error_code="internal_error",
+            )
 
     def write(self, results: list[tuple[DeliveryJob, Attempt]], report: Counter[str]) -> None:
         if not results:

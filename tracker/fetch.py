@@ -10,6 +10,7 @@ Decoding the body to text happens later, and only for pages whose bytes changed 
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from urllib3.exceptions import (
     DecodeError,
     HTTPError,
     LocationParseError,
+    MaxRetryError,
     NameResolutionError,
     NewConnectionError,
     ProtocolError,
@@ -367,24 +369,67 @@ def too_large(cap: int) -> FetchError:
 
 
 def fetch_error_from(exc: HTTPError, url: str) -> FetchError:
-    """Return the FetchError (with its outcome code) for a urllib3 error."""
+    """Return the FetchError for a urllib3 error: its outcome code, and a sentence naming the host
+    and port that failed (article fetches, and through tracker.outbound webhooks, say it alike)."""
     text = str(exc).lower()
+    where = host_and_port(url)
     if "refused" in text:  # first: urllib3's NewConnectionError is a kind of ConnectTimeoutError
-        return FetchError("the server refused the connection; is the site down?", code="connection_refused")
+        return FetchError(
+            f"nothing answered at {where} (connection refused); is the server down?",
+            code="connection_refused",
+        )
     if isinstance(exc, NameResolutionError):
-        return FetchError(f"could not resolve the host of {url}", code="dns")
+        return FetchError(f"no address was found for {where} (DNS); check the address", code="dns")
     if isinstance(exc, NewConnectionError) and "timed out" not in text:
-        return FetchError(f"could not connect: {exc}", code="connection_failed")
-    if isinstance(exc, ConnectTimeoutError | ReadTimeoutError) or "timed out" in text:
-        return FetchError("the server did not answer in time; later checks will try again", code="timeout")
+        reason = getattr(exc.__cause__, "strerror", None) or "the connection failed"
+        return FetchError(f"could not connect to {where}: {reason.lower()}", code="connection_failed")
+    if isinstance(exc, ConnectTimeoutError):
+        return FetchError(f"{where} did not take the connection in time (connect timeout)", code="timeout")
+    if isinstance(exc, ReadTimeoutError) or "timed out" in text:
+        return FetchError(
+            f"{where} did not answer in time (read timeout); it may be slow or down", code="timeout"
+        )
     if isinstance(exc, SSLError):
-        return FetchError("the site's TLS certificate or handshake failed", code="tls")
+        return FetchError(f"the secure connection (TLS) to {where} failed: {tls_reason(exc)}", code="tls")
     if isinstance(exc, DecodeError):
-        return FetchError("the page's compressed body is corrupt", code="bad_response")
+        return FetchError(f"the compressed answer of {where} is corrupt", code="bad_response")
     if isinstance(exc, ProtocolError) and "got more than" in text:  # http.client's header limits
         return FetchError(
             f"the server sent more or longer headers than HTTP clients accept ({exc.args[-1]}); "
             "the site is broken or hostile",
             code="bad_response",
         )
-    return FetchError(f"the response could not be read: {exc}", code="bad_response")
+    if isinstance(exc, ProtocolError):
+        return FetchError(
+            f"{where} broke off the connection before its answer was complete", code="bad_response"
+        )
+    return FetchError(f"the answer of {where} could not be read ({type(exc).__name__})", code="bad_response")
+
+
+def wrapped_error(exc: Exception) -> HTTPError | None:
+    """Return the urllib3 error that a wrapper (one of requests' exceptions) was raised for, if any."""
+    cause = exc.args[0] if exc.args else None
+    if isinstance(cause, MaxRetryError):  # what a failed connection is wrapped in
+        cause = cause.reason
+    return cause if isinstance(cause, HTTPError) else None
+
+
+def host_and_port(url: str) -> str:
+    """Return "host:port" of a URL, for sentences about a connection ("the server" if it has none)."""
+    try:
+        parts = urllib3.util.parse_url(url)
+    except LocationParseError:
+        parts = None
+    if parts is None or not parts.host:
+        return "the server"
+    return f"{parts.host}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+
+
+def tls_reason(exc: SSLError) -> str:
+    """Return why a TLS handshake failed, as OpenSSL words it ("certificate verify failed: ...")."""
+    cause = next((arg for arg in exc.args if isinstance(arg, ssl.SSLError)), None)
+    if isinstance(cause, ssl.SSLCertVerificationError) and cause.verify_message:
+        return f"certificate verify failed: {cause.verify_message}"
+    if cause is not None and cause.reason:
+        return cause.reason.lower().replace("_", " ")
+    return "the handshake failed"

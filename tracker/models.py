@@ -376,9 +376,13 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_status: Mapped[int | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # a sentence a person can act on
+    last_error_code: Mapped[str | None] = mapped_column(String(64))  # connection_refused, http_500 ...
     last_latency_ms: Mapped[int | None]
     last_response: Mapped[str | None] = mapped_column(Text)  # the first 1 KB of the answer
+    # The last attempt's request headers as sent, signature included ([name, value] pairs); its body
+    # is the event's payload.
+    last_request_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class WorkerHeartbeat(Base):

@@ -55,7 +55,10 @@ class AddressGuard:
         try:
             addresses = self.resolver(host, port)
         except (socket.gaierror, UnicodeError) as exc:
-            raise FetchError(f"could not resolve {host}: {exc}; check the host name", code="dns") from exc
+            reason = getattr(exc, "strerror", None) or "not a valid host name"
+            raise FetchError(
+                f"the name {host} was not found (DNS: {reason.lower()}); check the address", code="dns"
+            ) from exc
         if not addresses:
             raise FetchError(f"{host} has no address; check the host name", code="dns")
         return addresses

@@ -14,7 +14,7 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from tracker.errors import FetchError
-from tracker.fetch import FetchLimits, read_capped
+from tracker.fetch import FetchLimits, fetch_error_from, host_and_port, read_capped, wrapped_error
 from tracker.netguard import AddressGuard
 
 
@@ -144,10 +144,8 @@ def fetch_resource(
 
 
 def request_error(exc: requests.RequestException, url: str) -> FetchError:
-    """Return the FetchError (with its outcome code) for a requests exception."""
-    text = str(exc).lower()
-    if isinstance(exc, requests.Timeout) or "timed out" in text:
-        return FetchError("the server did not answer in time", code="timeout")
+    """Return the FetchError (with its outcome code) for a requests exception: the urllib3 error it
+    wraps is named by tracker.fetch, as an article fetch's would be."""
     if isinstance(exc, requests.TooManyRedirects):
         return FetchError("more than 5 redirects (a redirect loop?)", code="too_many_redirects")
     if isinstance(
@@ -157,10 +155,9 @@ def request_error(exc: requests.RequestException, url: str) -> FetchError:
         | requests.exceptions.MissingSchema,
     ):
         return FetchError(f"cannot fetch {url}: {exc}", code="bad_url")
-    if isinstance(exc, requests.exceptions.SSLError):
-        return FetchError("the TLS certificate or handshake failed", code="tls")
-    if isinstance(exc, requests.ConnectionError):
-        if "refused" in text:
-            return FetchError("the server refused the connection", code="connection_refused")
-        return FetchError(f"could not connect: {exc}", code="connection_failed")
-    return FetchError(f"the response could not be read: {exc}", code="bad_response")
+    cause = wrapped_error(exc)
+    if cause is not None:
+        return fetch_error_from(cause, url)
+    return FetchError(
+        f"the answer of {host_and_port(url)} could not be read ({type(exc).__name__})", code="bad_response"
+    )

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 import apprise
@@ -16,9 +17,10 @@ import requests
 
 from tracker.errors import FetchError
 from tracker.netguard import AddressGuard
-from tracker.outbound import SingleHopAdapter
+from tracker.outbound import SingleHopAdapter, request_error
 from tracker.signing import signature_header
 
+HTTP_PHRASES = {status.value: status.phrase for status in HTTPStatus}
 RESPONSE_KEPT = 1024  # bytes of the answer kept for the delivery log
 ANSWER_READ = 64 * 1024  # bytes of an answer read at most
 
@@ -30,7 +32,9 @@ class Attempt:
     status: int | None
     latency_ms: int
     response: str | None = None
-    error: str | None = None
+    error: str | None = None  # a sentence a person can act on: "nothing answered at 127.0.0.1:9 ..."
+    error_code: str | None = None  # its stable code: connection_refused, timeout, http_500 ...
+    request_headers: tuple[tuple[str, str], ...] = ()  # a webhook's, as sent (signature included)
 
     @property
     def succeeded(self) -> bool:
@@ -55,22 +59,45 @@ def post_webhook(
         "webhook-timestamp": str(timestamp),
         "webhook-signature": signature_header(secrets_in_use, message_id, timestamp, body),
     }
+    # Prepared here so that its headers, as the session and the adapter complete them (User-Agent,
+    # Content-Length, Host), can be kept for the delivery log.
+    request = http.prepare_request(requests.Request("POST", url, data=body.encode(), headers=headers))
     started = time.monotonic()
     try:
-        with http.post(
-            url, data=body.encode(), headers=headers, timeout=timeout, allow_redirects=False, stream=True
-        ) as response:
+        with http.send(request, timeout=timeout, allow_redirects=False, stream=True) as response:
             excerpt = answer_excerpt(response)
-    except FetchError as error:
-        return Attempt(None, elapsed_ms(started), error=f"{error.code}: {error.message}")
+    except FetchError as error:  # the address guard refused the host, or could not resolve it
+        return failed(error, started, request)
     except requests.RequestException as exc:
-        return Attempt(None, elapsed_ms(started), error=f"{type(exc).__name__}: {exc}"[:500])
+        return failed(request_error(exc, url), started, request)
+    sent = tuple(request.headers.items())
+    if 200 <= response.status_code < 300:
+        return Attempt(response.status_code, elapsed_ms(started), response=excerpt, request_headers=sent)
+    refused = answer_error(response)
+    return Attempt(response.status_code, elapsed_ms(started), excerpt, refused.message, refused.code, sent)
+
+
+def failed(error: FetchError, started: float, request: requests.PreparedRequest | None = None) -> Attempt:
+    """Return the Attempt of a send that got no answer."""
+    sent = tuple(request.headers.items()) if request is not None else ()
     return Attempt(
-        response.status_code,
-        elapsed_ms(started),
-        response=excerpt,
-        error=None if 200 <= response.status_code < 300 else f"answered {response.status_code}",
+        None, elapsed_ms(started), error=error.message, error_code=error.code, request_headers=sent
     )
+
+
+def answer_error(response: requests.Response) -> FetchError:
+    """Return why an answer other than 2xx failed: a redirect (never followed) or an HTTP error."""
+    status = response.status_code
+    phrase = HTTP_PHRASES.get(status, "")
+    answered = f"the endpoint answered {status} {phrase}".rstrip()
+    if 300 <= status < 400:
+        location = (response.headers.get("Location") or "")[:200]
+        return FetchError(
+            f"{answered}, a redirect to {location or 'nowhere'}; redirects are never followed, so "
+            "register the address it leads to",
+            code="redirect_refused",
+        )
+    return FetchError(answered, code=f"http_{status}")
 
 
 def answer_excerpt(response: requests.Response) -> str:
@@ -93,18 +120,24 @@ def notify_channel(
     try:
         plugin = check_channel(url, guard)
     except FetchError as error:
-        return Attempt(None, elapsed_ms(started), error=f"{error.code}: {error.message}")
+        return failed(error, started)
     plugin.redirects = False  # a `?redirect=yes` in the URL overrides the asset; the adapter refuses anyway
     sender = apprise.Apprise()
     sender.add(plugin)  # a plugin instantiated already (with channel_asset) is always taken
     with channel_transport(guard) as adapter:
         sent = bool(sender.notify(title=title, body=body, body_format=body_format))
     if adapter.refusals:  # a redirect or a refused address is a failure, whatever Apprise made of it
-        refusal = adapter.refusals[0]
-        return Attempt(None, elapsed_ms(started), error=f"{refusal.code}: {refusal.message}")
-    return Attempt(
-        200 if sent else None, elapsed_ms(started), error=None if sent else "Apprise could not send"
-    )
+        return failed(adapter.refusals[0], started)
+    if not sent:
+        return failed(
+            FetchError(
+                "the channel did not take the message (Apprise gives no reason); check its URL and "
+                "credentials",
+                code="channel_failed",
+            ),
+            started,
+        )
+    return Attempt(200, elapsed_ms(started))
 
 
 def channel_asset() -> apprise.AppriseAsset:

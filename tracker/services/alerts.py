@@ -16,10 +16,13 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from tracker import urls
+from tracker.diff import TextDiff, diff_articles
 from tracker.errors import InvalidInput, NotFound
-from tracker.labels import LABEL_WORDS
-from tracker.models import MAX_ID, Article, Delivery, Event, Subscription, Webhook
+from tracker.labels import LABEL_WORDS, VersionFacts, change_labels, summary_line
+from tracker.models import MAX_ID, Article, Delivery, Event, Subscription, Version, Webhook
 from tracker.services import digests, outbox, queue, watchlists
+from tracker.services.history import VersionDiff, version_text
+from tracker.services.payloads import article_payload, diff_payload, iso
 from tracker.signing import new_secret
 from tracker.webhooks import Attempt
 
@@ -37,6 +40,19 @@ SECRET_GRACE = timedelta(hours=24)  # after a rotation the old secret signs too,
 DISABLE_AFTER = timedelta(days=3)  # of nothing but failures
 KINDS = ("webhook", "apprise")
 JITTER = random.Random()
+# The made-up article of the sample article.changed: a figure corrected, and a note that says so.
+SAMPLE_TITLE = "Sample: the council approves the harbour budget"
+SAMPLE_BEFORE = (
+    "The city council approved the harbour budget on Tuesday after a late-night session.",
+    "The plan sets aside £4.2m for repairs to the harbour wall, which flooded twice last winter.",
+    "Work is due to start in the spring.",
+)
+SAMPLE_AFTER = (
+    SAMPLE_BEFORE[0],
+    "The plan sets aside £4.8m for repairs to the harbour wall, which flooded twice last winter.",
+    SAMPLE_BEFORE[2],
+    "Correction: an earlier version of this article gave the draft figure, not the one approved.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +213,9 @@ def enqueue(
         return None
     event = outbox.add_event(session, type, article.id if article else None, payload, summary, now)
     for webhook in endpoints:
-        outbox.add_delivery(session, event, webhook, now, status="pending" if webhook.delivery == "each" else "held")
+        outbox.add_delivery(
+            session, event, webhook, now, status="pending" if webhook.delivery == "each" else "held"
+        )
     return event
 
 
@@ -245,6 +263,63 @@ def ping(session: Session, webhook: Webhook, *, now: datetime) -> Delivery:
         "data": {"webhook_id": webhook.id, "message": "A test from the article revision tracker."},
     }
     event = outbox.add_event(session, "ping", None, payload, "A test from the article revision tracker.", now)
+    delivery = outbox.add_delivery(session, event, webhook, now, status="pending")
+    session.flush()
+    return delivery
+
+
+def change_event(
+    article: Article,
+    previous: Version,
+    version: Version,
+    diff: TextDiff,
+    labels: list[str],
+    *,
+    base_url: str,
+    now: datetime,
+) -> tuple[dict[str, Any], str]:
+    """Return the payload of an article.changed event, and its one-line text for channels."""
+    summary = summary_line(diff.summary, labels)
+    change = VersionDiff(article=article, old=previous, new=version, diff=diff, labels=labels)
+    payload = {
+        "type": "article.changed",
+        "timestamp": iso(now),
+        "data": {
+            "article": article_payload(article, base=base_url),
+            "from": previous.number,
+            "to": version.number,
+            "summary": summary,
+            "diff": diff_payload(change, base=base_url),
+        },
+    }
+    link = f"{base_url}/articles/{article.id}/diff?from={previous.number}&to={version.number}"
+    return payload, f"{article.title or article.url} changed — {summary}. {link}"
+
+
+def sample(session: Session, webhook: Webhook, *, base_url: str, now: datetime) -> Delivery:
+    """Queue a sample article.changed to this one endpoint, due at once: the edit of a made-up
+    article (id 0), diffed, labelled and shaped as a real change is, and marked `"sample": true`."""
+    article = Article(
+        id=0,
+        url="https://example.com/news/sample-harbour-budget",
+        title=SAMPLE_TITLE,
+        status="active",
+        created_at=now - timedelta(days=2),
+        last_checked_at=now,
+        next_check_at=now + timedelta(hours=1),
+        last_changed_at=now,
+        version_count=2,
+    )
+    before, after = (
+        Version(
+            article_id=0, number=number, title=SAMPLE_TITLE, byline="By Sam Example", paragraphs=list(text)
+        )
+        for number, text in ((1, SAMPLE_BEFORE), (2, SAMPLE_AFTER))
+    )
+    diff = diff_articles(version_text(before), version_text(after))
+    labels = change_labels(diff, VersionFacts(old_exists=True))
+    payload, summary = change_event(article, before, after, diff, labels, base_url=base_url, now=now)
+    event = outbox.add_event(session, "article.changed", None, {**payload, "sample": True}, summary, now)
     delivery = outbox.add_delivery(session, event, webhook, now, status="pending")
     session.flush()
     return delivery
@@ -381,7 +456,9 @@ def record_attempts(
         delivery.attempts += 1
         delivery.last_attempt_at, delivery.last_status = now, attempt.status
         delivery.last_latency_ms, delivery.last_response = attempt.latency_ms, attempt.response
-        delivery.last_error, delivery.claimed_by, delivery.lease_until = attempt.error, None, None
+        delivery.last_error, delivery.last_error_code = attempt.error, attempt.error_code
+        delivery.last_request_headers = [list(header) for header in attempt.request_headers] or None
+        delivery.claimed_by, delivery.lease_until = None, None
         if attempt.succeeded:
             delivery.status = "succeeded"
             webhook.failing_since = None
@@ -392,7 +469,9 @@ def record_attempts(
             delivery.status = "failed"
             disable(webhook, f"the endpoint answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC")
         elif now - webhook.failing_since >= DISABLE_AFTER:
-            disable(webhook, f"every delivery failed for 3 days; the last: {attempt.error}")
+            disable(
+                webhook, f"every delivery failed for 3 days; the last: {attempt.error_code}: {attempt.error}"
+            )
 
 
 def retry_schedule(attempts: int, now: datetime, rng: random.Random) -> tuple[str, datetime]:

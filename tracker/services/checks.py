@@ -18,16 +18,15 @@ from tracker.errors import CheckError
 from tracker.extract import ExtractedArticle
 from tracker.fetch import Fetch, Page
 from tracker.intervals import IntervalPolicy
-from tracker.labels import summary_line
 from tracker.metrics import CheckSeen, count_check
 from tracker.models import Article, Check, Site, Version
 from tracker.normalize import content_hash, word_count
 from tracker.robots import Robots
 from tracker.services import alerts, lifecycle, search
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
-from tracker.services.history import VersionDiff, change_between
+from tracker.services.history import change_between
 from tracker.services.observing import CheckTarget, Observation, check_target, latest_version, observe
-from tracker.services.payloads import article_payload, diff_payload, iso
+from tracker.services.payloads import article_payload, iso
 
 Clock = Callable[[], datetime]
 
@@ -226,20 +225,7 @@ def announce_change(
     now: datetime,
 ) -> None:
     """Queue article.changed for every endpoint that wants it, in this same transaction (the outbox)."""
-    summary = summary_line(diff.summary, labels)
-    change = VersionDiff(article=article, old=previous, new=version, diff=diff, labels=labels)
-    payload = {
-        "type": "article.changed",
-        "timestamp": iso(now),
-        "data": {
-            "article": article_payload(article, base=base_url),
-            "from": previous.number,
-            "to": version.number,
-            "summary": summary,
-            "diff": diff_payload(change, base=base_url),
-        },
-    }
-    link = f"{base_url}/articles/{article.id}/diff?from={previous.number}&to={version.number}"
+    payload, text = alerts.change_event(article, previous, version, diff, labels, base_url=base_url, now=now)
     alerts.enqueue(
         session,
         type="article.changed",
@@ -248,7 +234,7 @@ def announce_change(
         labels=labels,
         words=diff.summary.words_added + diff.summary.words_removed,
         now=now,
-        summary=f"{article.title or article.url} changed: {summary}. {link}",
+        summary=text,
     )
 
 

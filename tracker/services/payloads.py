@@ -1,4 +1,4 @@
-"""The JSON shapes of ../shared/API.md: articles, checks, versions and diffs.
+"""The JSON shapes of the HTTP API (docs/api.md): articles, checks, versions and diffs.
 
 Shared by the HTTP API and, with absolute links (`base`), by webhooks and feeds.
 """
@@ -273,6 +273,7 @@ def delivery_payload(delivery: Delivery, event: Event) -> dict[str, Any]:
         "next_attempt_at": iso(delivery.next_attempt_at) if delivery.status == "pending" else None,
         "last_attempt_at": iso(delivery.last_attempt_at),
         "last_status": delivery.last_status,
+        "last_error_code": delivery.last_error_code,
         "last_error": delivery.last_error,
         "last_latency_ms": delivery.last_latency_ms,
         "last_response": delivery.last_response,

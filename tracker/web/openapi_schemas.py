@@ -62,7 +62,7 @@ def list_of_at_most(item: Schema, most: int) -> Schema:
 
 
 def page_of(item: str) -> Schema:
-    """Return the list envelope of ../shared/API.md around items of one schema."""
+    """Return the list envelope of docs/api.md around items of one schema."""
     return shape(
         {
             "items": list_of(ref(item)),
@@ -297,7 +297,12 @@ DELIVERY = shape(
         "next_attempt_at": described("while pending", nullable(TIME)),
         "last_attempt_at": nullable(TIME),
         "last_status": described("the endpoint's HTTP status", nullable({"type": "integer"})),
-        "last_error": nullable(TEXT),
+        "last_error_code": described(
+            "why the last attempt failed: connection_refused, dns, timeout, tls, blocked_address, "
+            "redirect_refused, http_500 ...",
+            nullable(TEXT),
+        ),
+        "last_error": described("the same in a sentence a person can act on", nullable(TEXT)),
         "last_latency_ms": nullable(COUNT),
         "last_response": described("the start of the endpoint's answer", nullable(TEXT)),
     }
