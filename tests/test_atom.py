@@ -92,7 +92,7 @@ def test_an_articles_feed_has_one_entry_per_change(client: FlaskClient, runtime:
     rewrite, note = feed.entries  # newest first; the first version is no change
     assert titles(feed) == ["Budget (version 3)", "Budget (version 2)"]
     assert note.link == note.id == f"{BASE}/articles/{article_id}/diff?from=1&to=2"
-    assert note.summary == "+1 paragraph, +6 words; update note added"
+    assert note.summary == "1 paragraph added: 6 words added; update note added"
     assert [(tag.term, tag.label) for tag in note.tags] == [("update_note_added", "update note added")]
     assert note.updated_parsed[:4] == (2026, 3, 5, 13)
     assert f"<ins>{NOTE}</ins>" in note.content[0].value

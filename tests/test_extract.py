@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import FILLER, article_page, story
 from tracker.errors import ExtractError
-from tracker.extract import extract_article
+from tracker.extract import clean_byline, extract_article
 
 
 def test_muo_example_extracts_title_byline_dates_and_blocks(muo):
@@ -84,6 +84,40 @@ def test_modified_date_comes_from_meta_or_json_ld():
     assert extract_article(article_page("T", story(), extra_head=meta)).modified_at == "2021-03-05T09:00:00Z"
     json_ld = '<script type="application/ld+json">{"@graph": [{"dateModified": "2021-03-06"}]}</script>'
     assert extract_article(article_page("T", story(), extra_head=json_ld)).modified_at == "2021-03-06"
+
+
+@pytest.mark.parametrize(
+    ("byline", "lang", "names"),
+    [
+        ("<div class='byline'>By Kevin O'Brien ·</div>", "en", "Kevin O'Brien"),
+        ("<div class='author'>· Kevin O'Brien</div>", "en", "Kevin O'Brien"),
+        ("<div class='author'>— Jane Doe,</div>", "en", "Jane Doe"),
+        ("<span class='author'>Par Marie Dupont |</span>", "fr", "Marie Dupont"),
+        ("<span class='author'>作者：张伟</span>", "zh", "张伟"),
+        ("<span class='author'>文：山田太郎</span>", "ja", "山田太郎"),
+        ("<span class='author'>Автор: Иван Петров</span>", "ru", "Иван Петров"),
+        ("<span class='author'>بقلم محمد علي</span>", "ar", "محمد علي"),
+    ],
+)
+def test_a_byline_keeps_its_names_without_separators_or_the_word_before_them(byline, lang, names):
+    html = article_page("Title", story(), lang=lang).replace(
+        '<div class="byline">By Jane Reporter</div>', byline
+    )
+    assert extract_article(html).byline == names
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Jane Doe and John Roe ·", "Jane Doe and John Roe"),  # a list of names stays as written
+        ("Kevin O'Brien · Staff writer", "Kevin O'Brien · Staff writer"),  # a separator between parts stays
+        ("Von Anna Schmidt · vor 3 Minuten", "Anna Schmidt"),
+        ("文在寅", "文在寅"),  # 文 opens a byline only before a colon: here it is a surname
+        ("·", None),
+    ],
+)
+def test_byline_cleaning_leaves_the_names_alone(byline, names):
+    assert clean_byline(byline) == names
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
-from tests.factories import auth, make_token
+from tests.factories import article_page, auth, make_token, story
 from tests.pageserver import PageServer, Reply
 from tests.test_pages import token_in
 from tracker.errors import CheckError
@@ -27,6 +27,7 @@ from tracker.fetch import Fetcher, FetchLimits
 from tracker.models import Article, Event, FeedEntry, FeedFollow, FeedSource, Subscription
 from tracker.runtime import Runtime, make_feed_poller
 from tracker.services import accounts, articles
+from tracker.services.checks import check_article
 from tracker.worker import Ticker
 
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
@@ -672,3 +673,27 @@ def test_the_feeds_pages_offer_discovered_feeds_show_entries_and_stay_private(
 
     checked = alice.post(f"/feeds/{follow_id}/check", data={"csrf_token": token_in(feed_page)})
     assert "not changed" in alice.get(checked.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_feed_page_lists_entries_by_the_tracked_articles_headline(
+    app: Flask, runtime: Runtime, site: PageServer
+):
+    alice = signed_in(app, runtime, "alice")
+    story_url = site.url("/news/1")
+    feed_url = serve_feed(site, [("Budget vote (feed title)", story_url)])
+    page = alice.get("/feeds/").get_data(as_text=True)
+    followed_feed = alice.post(
+        "/feeds/", data={"url": feed_url, "name": "News", "csrf_token": token_in(page)}
+    )
+    with runtime.sessions() as session:
+        article_id = session.scalars(select(Article.id)).one()
+
+    def entry_link() -> str:
+        feed_page = alice.get(followed_feed.headers["Location"]).get_data(as_text=True)
+        assert f"article {article_id}<" not in feed_page
+        return feed_page.split(f'<a href="/articles/{article_id}">')[1].split("</a>")[0]
+
+    assert entry_link() == "Budget vote (feed title)"  # no check has read the article yet
+    site.serve("/news/1", article_page("Council approves the budget", story()))
+    check_article(runtime.checking, article_id)
+    assert entry_link() == "Council approves the budget"

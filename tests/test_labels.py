@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.diff import EMPTY, ArticleText, diff_articles
+from tracker.diff import EMPTY, ArticleText, Summary, diff_articles
 from tracker.labels import VersionFacts, change_labels, summary_line
 
 BASE = (
@@ -103,8 +103,41 @@ def test_summary_line_reads_like_a_sentence():
     new = ArticleText("T", None, ("Update: more.", *BASE, "A closing paragraph here."))
     diff = diff_articles(old, new)
     assert (
-        summary_line(diff.summary, change_labels(diff, FACTS)) == "+2 paragraphs, +6 words; update note added"
+        summary_line(diff.summary, change_labels(diff, FACTS))
+        == "2 paragraphs added: 6 words added; update note added"
     )
+
+
+@pytest.mark.parametrize(
+    ("counts", "labels", "line"),
+    [
+        ((0, 0, 2, 0, 26, 28), (), "2 paragraphs changed: 26 words added, 28 removed"),
+        (
+            (0, 0, 1, 0, 1, 1),
+            ("numbers_changed",),
+            "1 paragraph changed: 1 word added, 1 removed; numbers changed",
+        ),
+        ((1, 1, 0, 1, 12, 30), (), "1 paragraph added, 1 removed, 1 moved: 12 words added, 30 removed"),
+        (
+            (0, 3, 0, 0, 0, 95),
+            ("paragraphs_removed",),
+            "3 paragraphs removed: 95 words removed; paragraphs removed",
+        ),
+        ((0, 0, 0, 2, 0, 0), (), "2 paragraphs moved"),
+        ((0, 0, 0, 0, 0, 0), ("headline_changed",), "no change to the paragraphs; headline changed"),
+        ((0, 0, 0, 0, 0, 0), (), "no change to the paragraphs"),
+    ],
+)
+def test_summary_line_counts_in_plain_words_singular_and_plural(counts, labels, line):
+    assert summary_line(Summary(*counts), labels) == line
+
+
+def test_summary_line_counts_chinese_by_character():
+    old = ArticleText("标题", None, ("市议会周二通过了预算。", "居民可以在月底前发表意见。"))
+    new = ArticleText("标题", None, ("市议会周三通过了新预算。", "居民可以在月底前发表意见。"))
+    diff = diff_articles(old, new)
+    # 二 became 三 and 新 was added: each character is a word
+    assert summary_line(diff.summary, []) == "1 paragraph changed: 2 words added, 1 removed"
 
 
 def test_headline_test_when_only_the_headline_flips_back_to_an_earlier_one():

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+
 from flask.testing import FlaskClient
 
-from tests.factories import article_page, set_up_admin, story, token_in
+from tests.factories import (
+    article_page,
+    auth,
+    make_token,
+    post_form,
+    set_up_admin,
+    sign_in,
+    story,
+    token_in,
+)
 from tests.pageserver import PageServer
+from tests.test_private_by_default import admin, fresh  # noqa: F401  (a fixture)
+from tests.test_reading import T0, seed
+from tracker.models import Article
+from tracker.services import accounts
+from tracker.textunits import count_words
+from tracker.web.templating import timetag
 
 
 def add_through_form(client: FlaskClient, url: str):
@@ -113,3 +131,119 @@ def test_pages_carry_a_strict_content_security_policy(client: FlaskClient):
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+# --- the article page (issue 17) -------------------------------------------------------------------------
+
+
+def test_adding_an_article_you_already_follow_says_so(app, client: FlaskClient, runtime, site: PageServer):
+    set_up_admin(client)
+    url = site.serve("/a", article_page("Budget approved", story()))
+    first = add_through_form(client, url)
+    assert "the first check comes within seconds" in client.get(first.headers["Location"]).get_data(
+        as_text=True
+    )
+    again = client.get(add_through_form(client, url).headers["Location"]).get_data(as_text=True)
+    assert "You already follow this article." in again and "you now follow it" not in again
+
+    with runtime.sessions.begin() as session:
+        accounts.create_user(session, "bob", password="correct horse", is_admin=False, now=T0)
+    other = app.test_client()  # bob finds it tracked already, and follows it only now
+    sign_in(other, "bob")
+    token = token_in(other.get("/").get_data(as_text=True))
+    bobs = other.get(other.post("/articles", data={"url": url, "csrf_token": token}).headers["Location"])
+    assert "Already tracked; you now follow it." in bobs.get_data(as_text=True)
+    # The API keeps its contract: 201 when it starts tracking, 200 with the article when it already did.
+    api = client.post("/api/v1/articles", json={"url": url}, headers=auth(make_token(runtime, "carol")))
+    assert api.status_code == 200 and api.get_json()["url"] == url
+
+
+def test_the_bare_follow_button_keeps_a_followers_tags(client: FlaskClient, site: PageServer):
+    set_up_admin(client)
+    path = add_through_form(client, site.serve("/a", article_page("Budget approved", story()))).headers[
+        "Location"
+    ]
+    saved = post_form(client, f"{path}/follow", {"tags": "politics", "note": "watch"}, page=path)
+    assert "Tags and note saved." in client.get(saved.headers["Location"]).get_data(as_text=True)
+    post_form(client, f"{path}/follow", {}, page=path)  # a Follow button on a page opened before
+    page = client.get(path).get_data(as_text=True)
+    assert "You already follow this article." in page and "Tags and note: politics" in page
+
+
+def test_the_versions_come_first_and_tags_and_note_sit_in_a_panel(client: FlaskClient, runtime, site):
+    make_token(runtime, "reader")
+    article_id = seed(runtime, site, [article_page("T", story()), article_page("T", story(5))])
+    set_up_admin(client)
+    post_form(client, f"/articles/{article_id}/follow", {}, page=f"/articles/{article_id}")
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    latest, versions, panel = (
+        page.index(text) for text in ("Latest change", "<h2>Versions</h2>", "<summary>Tags and note")
+    )
+    assert page.index("Check now") < latest < versions < panel
+    added = count_words(story(5)[4])
+    line = f"Version 2</a>, {timetag(T0 + timedelta(hours=1))}: 1 paragraph added: {added} words added"
+    assert line in " ".join(page.split())
+
+
+def test_a_change_bar_is_the_share_of_the_article_it_changed(client: FlaskClient, runtime, site):
+    make_token(runtime, "reader")
+    paragraphs = story(30)  # about 1,100 words
+    one_word = [*paragraphs[:7], paragraphs[7].replace("Tuesday", "Thursday"), *paragraphs[8:]]
+    rewritten = [f"Paragraph {n}, written again from the start by another desk." for n in range(30)]
+    pages = [article_page("T", text) for text in (paragraphs, one_word, rewritten)]
+    page = client.get(f"/articles/{seed(runtime, site, pages)}").get_data(as_text=True)
+    bars = re.findall(r'class="share share-(\d+)".*?\n\s*<span class="words">([^<]*)</span>', page, re.S)
+    rewrite, one_word_changed = [(step, " ".join(words.split())) for step, words in bars]  # newest first
+    assert one_word_changed == ("1", "2 words changed (under 1% of the article)")  # thin, not full width
+    assert rewrite[0] == "20" and rewrite[1].endswith(" words changed (100% of the article)")
+
+
+def test_as_of_before_the_first_version_says_the_article_was_not_tracked_yet(client, runtime, site):
+    make_token(runtime, "reader")
+    article_id = seed(runtime, site, [article_page("First", story())])
+    response = client.get(f"/articles/{article_id}/as-of?at=2026-03-01T09:30:00Z")
+    text = " ".join(re.sub("<[^>]+>", "", response.get_data(as_text=True)).split())
+    assert response.status_code == 404
+    assert (
+        "This article was not tracked yet on 2026-03-01 09:30 UTC: "
+        "its first version was stored 2026-03-05 12:00 UTC." in text
+    )
+    assert f'<a href="/articles/{article_id}/versions/1">Show version 1</a>' in response.get_data(
+        as_text=True
+    )
+    api = client.get(f"/api/v1/articles/{article_id}/as-of?at=2026-03-01T09:30:00Z")
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "version_not_found"
+
+
+def test_the_article_page_watches_for_a_version_only_while_a_check_is_due(client, runtime, site):
+    make_token(runtime, "reader")
+    article_id = seed(runtime, site, [])  # tracked, never checked: the first check is due
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "article.js" in page and f'data-state="/articles/{article_id}/state.json"' in page
+    with runtime.sessions.begin() as session:
+        session.get(Article, article_id).next_check_at = datetime.now(UTC) + timedelta(hours=3)
+        session.get(Article, article_id).version_count = 1  # as if checked
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "article.js" not in page and "data-state" not in page
+
+
+def test_the_state_endpoint_is_small_and_never_cached(client, runtime, site):
+    make_token(runtime, "reader")
+    article_id = seed(runtime, site, [article_page("T", story())])
+    response = client.get(f"/articles/{article_id}/state.json")
+    assert response.headers["Cache-Control"] == "no-store"
+    state = response.get_json()
+    assert set(state) == {"version_count", "status", "last_checked_at", "next_check_at"}
+    assert (state["version_count"], state["status"], state["last_checked_at"]) == (
+        1,
+        "active",
+        "2026-03-05T12:00:00Z",
+    )
+    assert client.get("/articles/999/state.json").status_code == 404
+
+
+def test_a_private_tracker_keeps_an_articles_state_from_anonymous_readers(fresh):  # noqa: F811  (fixture)
+    anonymous = fresh.test_client().get("/articles/1/state.json")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    assert b"version_count" not in anonymous.data
+    assert admin(fresh).get("/articles/1/state.json").get_json()["version_count"] == 0

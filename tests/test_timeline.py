@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tracker.timeline import HeadlineTest, Note, VersionEntry, largest_change, notes_between, timeline
+from tracker.timeline import HeadlineTest, Note, VersionEntry, notes_between, timeline
 
 T0 = datetime(2026, 3, 5, tzinfo=UTC)
 
@@ -37,11 +37,6 @@ def test_headline_flips_are_one_group_with_the_first_flip():
 def test_a_headline_change_that_is_never_flipped_back_stays_a_version():
     entries = [entry(1), entry(2, "B", ("headline_changed",))]
     assert all(isinstance(item, VersionEntry) for item in timeline(entries))
-
-
-def test_largest_change_scales_bars_and_is_never_zero():
-    assert largest_change([entry(1), entry(2, words=7)]) == 7
-    assert largest_change([entry(1)]) == 1
 
 
 def test_a_timeline_page_keeps_the_notes_between_its_versions():

@@ -34,7 +34,7 @@ from tracker.urls import MAX_URL_LENGTH, web_address
 
 # Bump when extraction changes in a way that may change versions: the next check of every
 # article then re-extracts its latest version first, so an upgrade never looks like an edit.
-EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/6"
+EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/7"
 MIN_ARTICLE_WORDS = 30
 NEVER_TEXT = ("script", "style", "noscript", "svg", "iframe", "template", "link", "meta")
 SIGNUP_BOX_MAX_WORDS = 60  # a sign-up box says a line or two; more text around the field is the page
@@ -44,6 +44,34 @@ CUT_MARKS = regex.compile(r"\p{M}*")
 SENTENCE_BLOCKS = frozenset({"p", "li", "blockquote", "dd", "td", "figcaption"})
 SENTENCE_MIN_WORDS = 4  # other words around a <time> that make it part of a sentence
 MAX_DATE_CHARS = 64  # a page's own date as it writes it; versions store no more (tracker.models)
+# Separators a byline's names may be left with at either end: "Kevin O'Brien ·", "— Jane Doe,".
+BYLINE_EDGES = re.compile(r"^[\s·|•｜—–\-,;:：/／、،]+|[\s·|•｜—–\-,;:：/／、،]+$")
+# The word a byline opens with before the names, followed by a space or a colon. A one-letter word
+# needs the colon or slash ("文：山田太郎"), as 文 is also a surname.
+BYLINE_OPENING = noise.compiled(
+    "^"
+    + noise.either(
+        noise.words(
+            "by written_by words_by story_by",  # English
+            "von text",  # German
+            "par texte",  # French
+            "por texto",  # Spanish, Portuguese
+            "door tekst",  # Dutch
+            "av af",  # Swedish, Norwegian, Danish
+            "przez autor",  # Polish, Czech, Romanian
+            "автор автора текст",  # Russian
+            "作者 记者 記者 撰文 撰稿 图文 圖文",  # Chinese
+            "執筆 筆者",  # Japanese
+            "بقلم كتب كتبت",  # Arabic
+            "מאת",  # Hebrew
+            "yazan",  # Turkish
+            "oleh",  # Indonesian, Malay
+            "लेखक",  # Hindi
+        )
+        + r"(?:\s*[:：/／・]\s*|\s+)",
+        r"(?:文|글)\s*[:：/／・]\s*",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +209,12 @@ def chosen_ancestor(element: etree._Element, chosen: set[etree._Element]) -> boo
 
 
 def clean_byline(byline: str | None) -> str | None:
-    """Return the byline without relative times or counters ("Jane Doe · 3 hours ago")."""
-    return clean_text(noise.without_noise_phrases(byline)) or None if byline else None
+    """Return the names of a byline: without relative times or counters ("Jane Doe · 3 hours ago"),
+    separators left at either end ("Kevin O'Brien ·") or the word that opens it ("By", "作者：")."""
+    if not byline:
+        return None
+    names = BYLINE_EDGES.sub("", clean_text(noise.without_noise_phrases(byline)))
+    return BYLINE_EDGES.sub("", BYLINE_OPENING.sub("", names)) or None
 
 
 def with_cut_marks_restored(byline: str | None, html: str) -> str | None:

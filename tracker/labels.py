@@ -308,19 +308,27 @@ LABEL_WORDS = {
 
 
 def summary_line(summary: Summary, labels: Sequence[str]) -> str:
-    """Return a one-line account of a change, e.g. '+3 paragraphs, +95 words; update note added'."""
-    parts = [
-        f"{sign}{count} {noun}{'' if count == 1 else 's'}"
-        for sign, count, noun in (
-            ("+", summary.paragraphs_added, "paragraph"),
-            ("−", summary.paragraphs_removed, "paragraph"),
-            ("~", summary.paragraphs_changed, "changed paragraph"),
-            ("↕", summary.paragraphs_moved, "moved paragraph"),
-            ("+", summary.words_added, "word"),
-            ("−", summary.words_removed, "word"),
-        )
-        if count
-    ]
-    counts = ", ".join(parts) or ("headline only" if "headline_changed" in labels else "no text change")
+    """Return a change in plain words, e.g. '2 paragraphs changed: 26 words added, 28 removed; update
+    note added'. Words are counted as tracker.textunits does: each Chinese or Thai character is one."""
+    paragraphs = counted(
+        "paragraph",
+        (
+            (summary.paragraphs_added, "added"),
+            (summary.paragraphs_removed, "removed"),
+            (summary.paragraphs_changed, "changed"),
+            (summary.paragraphs_moved, "moved"),
+        ),
+    )
+    words = counted("word", ((summary.words_added, "added"), (summary.words_removed, "removed")))
+    counts = ": ".join(part for part in (paragraphs, words) if part) or "no change to the paragraphs"
     notes = ", ".join(LABEL_WORDS.get(label, label.replace("_", " ")) for label in labels)
     return f"{counts}; {notes}" if notes else counts
+
+
+def counted(noun: str, counts: Sequence[tuple[int, str]]) -> str:
+    """Return the non-zero counts as one phrase, the noun after the first: '1 paragraph added, 2 changed'."""
+    shown = [(count, verb) for count, verb in counts if count]
+    return ", ".join(
+        f"{count} {noun}{'' if count == 1 else 's'} {verb}" if index == 0 else f"{count} {verb}"
+        for index, (count, verb) in enumerate(shown)
+    )

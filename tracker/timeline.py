@@ -92,8 +92,3 @@ def moment(item: VersionEntry | HeadlineTest | Note) -> datetime:
     if isinstance(item, Note):
         return item.at
     return item.last.observed_at if isinstance(item, HeadlineTest) else item.observed_at
-
-
-def largest_change(entries: Sequence[VersionEntry]) -> int:
-    """Return the largest words_changed of the entries (at least 1), to scale the change bars."""
-    return max((entry.words_changed for entry in entries), default=0) or 1

@@ -231,6 +231,17 @@ def list_entries(
     return [(entry, outcome_for(entry, options)) for entry in rows]
 
 
+def article_titles(session: Session, entries: list[FeedEntry]) -> dict[int, str]:
+    """Return {article id: headline} of the articles the entries brought that a check has read."""
+    ids = list({entry.article_id for entry in entries if entry.article_id is not None})
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Article.id, Article.title).where(Article.id.in_(ids), Article.title.is_not(None))
+    )
+    return {row.id: row.title for row in rows}
+
+
 def outcome_for(entry: FeedEntry, options: EntryOptions) -> str:
     """Return what an entry meant for one follower: a rejected link is rejected for all; otherwise
     their options decide, so one follower never learns another's."""

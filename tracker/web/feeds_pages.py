@@ -40,7 +40,7 @@ def index() -> Response | str:
             show_error(form, error)
         else:
             flash(
-                "Following the feed." if created else "You already followed this feed; its options are saved."
+                "Following the feed." if created else "You already follow this feed; its options are saved."
             )
             return redirect(url_for("feeds_pages.feed", follow_id=follow_id))
     return render_template(
@@ -99,13 +99,16 @@ def unfollow(follow_id: int) -> Response:
 
 
 def render_feed(follow: FeedFollow, source: FeedSource, form: FeedOptionsForm) -> str:
+    session = get_session()
+    entries = feeds.list_entries(session, follow, limit=100)
     return render_template(
         "feed.html",
         follow=follow,
         feed=source,
         form=form,
         action=ActionForm(),
-        entries=feeds.list_entries(get_session(), follow, limit=100),
+        entries=entries,
+        titles=feeds.article_titles(session, [entry for entry, _outcome in entries]),
     )
 
 

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.errors import TrackerError
-from tracker.models import ARTICLE_STATUSES
+from tracker.models import ARTICLE_STATUSES, Article
 from tracker.services import articles, bulk, changefeed, checks, history, rules, watchlists
-from tracker.timeline import Note, largest_change, notes_between, timeline
+from tracker.services.payloads import iso
+from tracker.services.queue import CHECKED_STATUSES
+from tracker.timeline import Note, notes_between, timeline
 from tracker.web import access, outbound_limits
 from tracker.web.auth import Account
 from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm, AddArticleForm, BulkForm, DescribeForm
+from tracker.web.nostore import no_store
 from tracker.web.params import article_filter, sort_arg
 
 bp = Blueprint("pages", __name__)
 TIMELINE_PAGE = 100  # versions on one page of an article's timeline: rendering 1,000 took 260 ms of CPU
+CHECK_SOON = timedelta(minutes=2)  # a check due this soon: the article page watches for its version
 
 
 def account() -> Account | None:
@@ -122,19 +128,20 @@ def add_article() -> Response | str:
         article, created = articles.add_article(
             session,
             form.url.data or "",
-            user_id=current_user.id,
+            user_id=None,  # followed below, once we know whether the user already did
             allow_private=runtime().settings.allow_private_networks,
             now=now(),
         )
     except TrackerError as error:
         flash(error.message, "error")
         return redirect(url_for("pages.index"))
+    already = articles.is_following(session, current_user.id, article.id)
+    articles.follow(session, current_user.id, article, now=now())
     session.commit()
-    flash(
-        "Tracking it: the first check comes within seconds."
-        if created
-        else "Already tracked; you now follow it."
-    )
+    if created:
+        flash("Tracking it: the first check comes within seconds.")
+    else:
+        flash("You already follow this article." if already else "Already tracked; you now follow it.")
     return redirect(url_for("pages.article", article_id=article.id))
 
 
@@ -160,11 +167,14 @@ def article(article_id: int) -> str:
     notes = notes_between(
         notes, since=entries[0].observed_at if older else None, until=newer.observed_at if newer else None
     )
+    moment = now()
     return render_template(
         "article.html",
         article=item,
+        latest=history.get_version(session, article_id, item.version_count) if item.version_count else None,
+        watch=check_due_soon(item, moment),
+        overdue=item.next_check_at <= moment,  # "next check 3 hours ago" would read as a fault
         timeline=timeline(entries, notes),
-        largest_change=largest_change(entries),
         older=older,
         newer=newer is not None,
         checks=history.list_checks(session, article_id, limit=30),
@@ -175,6 +185,27 @@ def article(article_id: int) -> str:
             note=subscription.note if subscription else "",
         ),
         action=ActionForm(),
+    )
+
+
+def check_due_soon(item: Article, moment: datetime) -> bool:
+    """Return True when a check of the article should store a version within minutes: the article
+    page then watches for it (tracker/web/static/article.js)."""
+    due = item.version_count == 0 or item.next_check_at <= moment + CHECK_SOON
+    return due and item.status in CHECKED_STATUSES
+
+
+@bp.get("/articles/<int:article_id>/state.json")
+@no_store
+def article_state(article_id: int) -> Response:
+    """What the article page polls while a check is due: a few columns of one row, never cached."""
+    access.ensure_reader(account())
+    item = articles.get_article(get_session(), article_id)
+    return jsonify(
+        version_count=item.version_count,
+        status=item.status,
+        last_checked_at=iso(item.last_checked_at),
+        next_check_at=iso(item.next_check_at),
     )
 
 
@@ -209,16 +240,20 @@ def follow(article_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     session = get_session()
+    already = articles.is_following(session, current_user.id, article_id)
     articles.follow(session, current_user.id, articles.get_article(session, article_id), now=now())
+    # Only the fields the form sent: the bare Follow button keeps the tags and note a follower has.
+    fields = {name: form[name].data or "" for name in ("tags", "note") if name in request.form}
     try:
-        watchlists.describe(
-            session, current_user.id, article_id, {"tags": form.tags.data or "", "note": form.note.data}
-        )
+        watchlists.describe(session, current_user.id, article_id, fields)
     except TrackerError as error:
         flash(error.message, "error")
         return redirect(url_for("pages.article", article_id=article_id))
     session.commit()
-    flash("Saved.")
+    if not already:
+        flash("You now follow this article.")
+    else:
+        flash("Tags and note saved." if fields else "You already follow this article.")
     return redirect(url_for("pages.article", article_id=article_id))
 
 
