@@ -63,6 +63,22 @@ def live(app: Flask) -> Iterator[str]:
     server.shutdown()
 
 
+def collect_errors(tab, *, expected_url: str | None = None) -> list[str]:
+    """Return a list that fills with what the tab's pages log as errors or throw uncaught; a page's
+    own error status (a 404 page's, at expected_url) is expected and left out."""
+    errors: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and message.location.get("url") != expected_url
+            else None
+        ),
+    )
+    tab.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    return errors
+
+
 @pytest.fixture
 def page(browser, tmp_path: Path) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -73,15 +89,15 @@ def page(browser, tmp_path: Path) -> Iterator[object]:
     context.close()
 
 
-def seed_versions(runtime: Runtime, site: PageServer, pages: list[str]) -> int:
+def seed_versions(runtime: Runtime, site: PageServer, pages: list[str], *, path: str = "/a") -> int:
     """Track one URL and check it once per page served; return the article id."""
     now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
-        article_id = articles.add_article(session, site.url("/a"), user_id=None, allow_private=True, now=now)[
+        article_id = articles.add_article(session, site.url(path), user_id=None, allow_private=True, now=now)[
             0
         ].id
     for html in pages:
-        site.serve("/a", html)
+        site.serve(path, html)
         check_article(runtime.checking, article_id)
     return article_id
 
@@ -323,6 +339,7 @@ def test_a_media_watcher_signs_up_imports_tags_follows_a_feed_and_reads_the_tag_
 
         page.goto(f"{live}/")
         page.click("a[href='/articles/1']")
+        page.click("summary:has-text('Tags and note')")  # the panel starts closed
         page.fill("#tags", "local, council")
         page.click("button:has-text('Save tags and note')")
         page.goto(f"{live}/?tag=local")

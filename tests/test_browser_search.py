@@ -68,7 +68,7 @@ def test_header_search_finds_a_dropped_word(page, live, runtime, site, screensho
     page.click("main form button:has-text('Search')")
     assert "removed by a change" in page.inner_text("ol.results")
     page.click("ol.results li a")
-    assert page.url.endswith(f"/articles/{edited}/diff?from=1&to=2&view=side")
+    page.wait_for_url(f"**/articles/{edited}/diff?from=1&to=2&view=side")  # diff.js names the shown view
     assert "Amazon spokesperson" in page.inner_text("table.diff del")
 
     page.fill("header form[role=search] input[name=q]", "仓库")

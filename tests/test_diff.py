@@ -5,7 +5,16 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tracker.diff import EMPTY, ArticleText, Block, diff_articles, diff_paragraphs, word_changes
+from tracker.diff import (
+    EMPTY,
+    ArticleText,
+    Block,
+    Fold,
+    diff_articles,
+    diff_paragraphs,
+    fold_unchanged,
+    word_changes,
+)
 
 WORDS = st.sampled_from(
     ["the", "mayor", "said", "on", "Tuesday", "3", "million", "budget", "cuts", "—", "’s"]
@@ -138,3 +147,16 @@ def test_diff_from_the_empty_article_inserts_everything():
     diff = diff_articles(EMPTY, ArticleText("Title", None, ("one", "two")))
     assert [block.op for block in diff.blocks] == ["insert", "insert"]
     assert diff.title.new == "Title"
+
+
+def test_folding_keeps_context_around_changes_and_as_asked_before_the_first():
+    paragraphs = [f"paragraph {n} of the story" for n in range(12)]
+    edited = [*paragraphs[:5], "paragraph 5 of the long story", *paragraphs[6:]]
+    blocks = diff_paragraphs(paragraphs, edited)
+    shape = [
+        f"fold {len(item.blocks)}" if isinstance(item, Fold) else item.op
+        for item in fold_unchanged(blocks, 2)
+    ]
+    assert shape == ["fold 3", "equal", "equal", "replace", "equal", "equal", "fold 4"]
+    first = fold_unchanged(blocks, 2, leading=0)
+    assert [type(item).__name__ for item in first[:2]] == ["Fold", "Block"] and len(first[0].blocks) == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -38,26 +39,48 @@ def seed(runtime: Runtime, site: PageServer, pages: list[str], *, path: str = "/
     return article_id
 
 
-def test_diff_urls_always_name_from_to_and_view(client: FlaskClient, runtime: Runtime, site: PageServer):
+def test_diff_urls_always_name_from_and_to(client: FlaskClient, runtime: Runtime, site: PageServer):
     article_id = seed(runtime, site, [article_page("T", story(3)), article_page("T", story(4))])
     response = client.get(f"/articles/{article_id}/diff")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/articles/{article_id}/diff?from=1&to=2&view=side"
+    assert response.headers["Location"] == f"/articles/{article_id}/diff?from=1&to=2"
+    # no view named nor chosen: both are on the page, the screen's width shows one and diff.js names it
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'class="changes by-width"' in page
+    assert (
+        '<table class="diff side" data-view="side">' in page
+        and '<div class="diff inline" data-view="inline">' in page
+    )
 
 
-def test_the_chosen_view_is_remembered(client: FlaskClient, runtime: Runtime, site: PageServer):
+def test_a_chosen_view_is_remembered_and_a_shared_one_is_not(
+    client: FlaskClient, runtime: Runtime, site: PageServer
+):
     article_id = seed(runtime, site, [article_page("T", story(3)), article_page("T", story(4))])
-    client.get(f"/articles/{article_id}/diff?from=1&to=2&view=inline")
+    shared = client.get(f"/articles/{article_id}/diff?from=1&to=2&view=inline")
+    assert 'class="changes"' in shared.get_data(as_text=True)  # one view, the one named
+    assert client.get(f"/articles/{article_id}/diff?from=1&to=2").status_code == 200
+    chosen = client.get(f"/articles/{article_id}/diff?from=1&to=2&view=inline&remember=1")
+    assert chosen.headers["Location"] == f"/articles/{article_id}/diff?from=1&to=2&view=inline"
     response = client.get(f"/articles/{article_id}/diff?from=1&to=2")
-    assert response.headers["Location"].endswith("view=inline")
+    assert response.headers["Location"] == f"/articles/{article_id}/diff?from=1&to=2&view=inline"
 
 
-def test_long_unchanged_stretches_fold_and_changes_keep_context(client, runtime, site):
-    pages = [article_page("T", story(20)), article_page("T", [*story(20), "A closing line about the vote."])]
-    article_id = seed(runtime, site, pages)
+def test_unchanged_paragraphs_before_the_first_change_fold_whole_and_later_ones_keep_context(
+    client, runtime, site
+):
+    paragraphs = story(20)
+    edited = [
+        *paragraphs[:9],
+        paragraphs[9].replace("for months", "for a year"),
+        *paragraphs[10:],
+        "The end.",
+    ]
+    article_id = seed(runtime, site, [article_page("T", paragraphs), article_page("T", edited)])
     page = client.get(f"/articles/{article_id}/diff?from=1&to=2&view=side").get_data(as_text=True)
-    assert "18 unchanged paragraphs" in page
-    assert page.count("data-change") == 1
+    assert "9 unchanged paragraphs" in page  # paragraphs 1-9, the change (10) right after them
+    assert "6 unchanged paragraphs" in page  # 13-18: two paragraphs of context either side
+    assert page.count("data-change") == 2
 
 
 def test_headline_byline_and_dates_are_their_own_lines(client, runtime, site):
@@ -84,7 +107,7 @@ def test_as_of_shows_the_version_live_at_that_moment(client, runtime, site):
     )
     middle = client.get(f"/articles/{article_id}/as-of?at=2026-03-05T13:30:00Z").get_data(as_text=True)
     assert "version 1 of 2, live since 2026-03-05 12:00 UTC until 2026-03-05 15:00 UTC" in " ".join(
-        middle.split()
+        re.sub("<[^>]+>", "", middle).split()  # the times are <time> elements
     )
     latest = client.get(f"/articles/{article_id}/as-of?at=2026-03-06T00:00:00Z").get_data(as_text=True)
     assert "and still the latest" in latest and "<h1>Second</h1>" in latest
@@ -138,6 +161,7 @@ def test_a_long_timeline_comes_in_pages(client, runtime, site, monkeypatch):
 
     def shown(query: str = "") -> tuple[list[str], list[str]]:
         page = client.get(f"/articles/{article_id}{query}").get_data(as_text=True)
+        page = page.partition("<h2>Versions</h2>")[2]  # the timeline, not the latest change above it
         versions = [
             line.split(">Version ")[1].split("<")[0] for line in page.splitlines() if ">Version " in line
         ]

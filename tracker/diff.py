@@ -106,9 +106,13 @@ def diff_articles(old: ArticleText, new: ArticleText) -> TextDiff:
     )
 
 
-def fold_unchanged(blocks: Sequence[Block], context: int) -> list[Block | Fold]:
+def fold_unchanged(
+    blocks: Sequence[Block], context: int, *, leading: int | None = None
+) -> list[Block | Fold]:
     """Return the blocks with each run of equal ones longer than needed for `context` paragraphs
-    around the changes folded away (a run at either end keeps context only on its inner side)."""
+    around the changes folded away (a run at either end keeps context only on its inner side);
+    `leading` (default `context`) is how many the run before the first change keeps."""
+    first = context if leading is None else leading
     items: list[Block | Fold] = []
     start = 0
     while start < len(blocks):
@@ -120,7 +124,8 @@ def fold_unchanged(blocks: Sequence[Block], context: int) -> list[Block | Fold]:
         while end < len(blocks) and blocks[end].op == "equal":
             end += 1
         lead = context if start > 0 else 0  # after the previous change
-        tail = context if end < len(blocks) else 0  # before the next change
+        before = context if start > 0 else first  # kept before the next change
+        tail = before if end < len(blocks) else 0
         if end - start > lead + tail:
             items.extend(blocks[start : start + lead])
             items.append(Fold(tuple(blocks[start + lead : end - tail])))

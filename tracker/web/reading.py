@@ -10,6 +10,7 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tracker.diff import fold_unchanged
+from tracker.errors import NotFound
 from tracker.labels import LABEL_WORDS, summary_line
 from tracker.services import articles, changefeed, history
 from tracker.snapshot import safe_snapshot
@@ -40,12 +41,18 @@ def version(article_id: int, number: int) -> str:
 
 
 @bp.get("/articles/<int:article_id>/as-of")
-def as_of(article_id: int) -> str:
+def as_of(article_id: int) -> str | tuple[str, int]:
+    """The version live at a moment. Before the first one there is none to show, so the answer is a
+    404, as the API's, but a page that says the article was not tracked yet and links to version 1."""
     access.ensure_reader(account())
     session = get_session()
     moment = time_arg("at") or datetime.now(UTC)
     item = articles.get_article(session, article_id)
-    found, until = history.version_at(session, item, moment)
+    try:
+        found, until = history.version_at(session, item, moment)
+    except NotFound:
+        first = history.get_version(session, article_id, 1) if item.version_count else None
+        return render_template("not_tracked_yet.html", article=item, moment=moment, first=first), 404
     return render_template("version.html", article=item, version=found, as_of=moment, until=until)
 
 
@@ -63,7 +70,9 @@ def snapshot(article_id: int, number: int) -> Response:
 
 @bp.get("/articles/<int:article_id>/diff")
 def diff(article_id: int) -> WerkzeugResponse | str:
-    """The diff page; its URL always names from, to and view, so it reproduces what is shown."""
+    """The diff page; its URL names from, to and view, so it reproduces what is shown. A view link
+    (`remember`) is the reader's choice, kept in a cookie; with neither, the page carries both views,
+    the screen's width shows one (diff.css) and diff.js writes its name into the URL."""
     access.ensure_reader(account())
     session = get_session()
     item = articles.get_article(session, article_id)
@@ -73,23 +82,25 @@ def diff(article_id: int) -> WerkzeugResponse | str:
     view = request.args.get("view")
     if view not in VIEWS:
         remembered = request.cookies.get(VIEW_COOKIE)
-        view = remembered if remembered in VIEWS else "side"
-    canonical: dict[str, Any] = {"from": str(from_n), "to": str(to_n), "view": view}
-    if {name: request.args.get(name) for name in canonical} != canonical:
-        return redirect(url_for("reading.diff", article_id=article_id, **canonical))
+        view = remembered if remembered in VIEWS else None
+    canonical: dict[str, Any] = {"from": str(from_n), "to": str(to_n)} | ({"view": view} if view else {})
+    if request.args.to_dict() != canonical:
+        response = redirect(url_for("reading.diff", article_id=article_id, **canonical))
+        if "remember" in request.args and request.args.get("view") in VIEWS:
+            response.set_cookie(
+                VIEW_COOKIE, request.args["view"], max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            )
+        return response
     result = history.diff_versions(session, item, from_number=from_n, to_number=to_n)
-    page = render_template(
+    return render_template(
         "diff.html",
         article=item,
         result=result,
         view=view,
-        items=fold_unchanged(result.diff.blocks, CONTEXT),
-        summary=summary_line(result.diff.summary, result.labels),
+        items=fold_unchanged(result.diff.blocks, CONTEXT, leading=0),
+        summary=summary_line(result.diff.summary, ()),  # the labels follow it, each on its own
         versions=history.version_dates(session, article_id),
     )
-    response = make_response(page)
-    response.set_cookie(VIEW_COOKIE, view, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
-    return response
 
 
 @bp.get("/changes")
