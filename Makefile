@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint chromium
+.PHONY: run test lint chromium axe
 
 run: $(VENV)/.runtime
 	$(BIN)/python app.py
 
-test: $(VENV)/.testing chromium lint
+test: $(VENV)/.testing chromium axe lint
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(VENV)/.testing
@@ -34,3 +34,11 @@ BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-core fonts-noto-color-emo
 chromium:
 	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES); }
+
+# axe-core (npm, pinned in tests/axe/package-lock.json): tests/test_browser_pages.py injects it into
+# every page to find accessibility faults.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	npm ci --prefix tests/axe --no-audit --no-fund --silent
+	touch $@

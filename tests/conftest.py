@@ -14,8 +14,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 import tracker.models  # noqa: F401  (registers every table)
+from tests.factories import make_test_app
 from tests.pageserver import PageServer, Reply
-from tracker import create_app, db
+from tracker import db
 from tracker.db import Base
 from tracker.runtime import Runtime
 
@@ -84,20 +85,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(
-        database_url=database_url,
-        secret_key="test-secret",
-        allow_private_networks=True,
-        scheduler=False,
-        host_delay=0.0,
-        connect_timeout=2.0,
-        read_timeout=2.0,
-        fetch_deadline=5.0,
-        check_limit="600 per minute",  # limits stay on, high enough for tests that check often
-        check_now_pause=0,  # tests check one local site again and again; tests/test_outbound_limits.py keeps it
-        write_limit="6000 per minute",
-        public_read=True,  # off by default; most tests read anonymously (tests/test_private_by_default.py)
-    )
+    app = make_test_app(database_url)
     app.config["TESTING"] = True
     yield app
     app.extensions["tracker"].engine.dispose()

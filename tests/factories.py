@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
+from tracker import create_app
 from tracker.runtime import Runtime
 from tracker.services import accounts
 
@@ -149,3 +151,22 @@ def post_form(client: FlaskClient, path: str, data: dict[str, Any], *, page: str
     """POST a form the way a browser does: with the CSRF token of the page it sits on."""
     token = token_in(client.get(page or path).get_data(as_text=True))
     return client.post(path, data={**data, "csrf_token": token})
+
+
+def make_test_app(database_url: str, **overrides: object) -> Flask:
+    """Return the app as the tests run it: private addresses allowed, no scheduler, no politeness
+    delay, short timeouts, limits high enough for tests that check often."""
+    settings: dict[str, object] = {
+        "secret_key": "test-secret",
+        "allow_private_networks": True,
+        "scheduler": False,
+        "host_delay": 0.0,
+        "connect_timeout": 2.0,
+        "read_timeout": 2.0,
+        "fetch_deadline": 5.0,
+        "check_limit": "600 per minute",
+        "check_now_pause": 0,  # tests check one local site again and again; tests/test_outbound_limits.py keeps it
+        "write_limit": "6000 per minute",
+        "public_read": True,  # off by default; most tests read anonymously (tests/test_private_by_default.py)
+    }
+    return create_app(database_url=database_url, **{**settings, **overrides})

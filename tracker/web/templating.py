@@ -7,6 +7,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 
 from flask import Flask
+from markupsafe import Markup
 
 from tracker.diff import Summary
 from tracker.digests import describe, local_time
@@ -19,6 +20,7 @@ from tracker.urls import host_of
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(when)
+    app.add_template_filter(timetag)
     app.add_template_filter(host_of, "site")
     app.add_template_filter(change_line)
     app.add_template_filter(language_label)
@@ -46,3 +48,17 @@ def when(moment: datetime | None) -> str:
     if moment is None:
         return "—"
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def timetag(moment: datetime | None) -> Markup | str:
+    """Return a time as <time>: UTC text that static/times.js turns into the reader's zone.
+
+    Without JavaScript the UTC text stays; the title keeps it on hover once the text is local.
+    """
+    if moment is None:
+        return "—"
+    utc = moment.astimezone(UTC)
+    text = when(utc)
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        utc.strftime("%Y-%m-%dT%H:%M:%SZ"), text, text
+    )
