@@ -1,13 +1,14 @@
 """Settings: one table of defaults, each overridden by a TRACKER_<NAME> environment variable.
 
 Only the entry points (tracker.create_app, the CLI, app.py and migrations/env.py) read this
-module; everything below them receives values as arguments. The README lists every setting.
+module; everything below them receives values as arguments. docs/settings.md lists every setting.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -29,7 +30,7 @@ class Settings:
     tick_seconds: int = 5
     host: str = "127.0.0.1"
     port: int = 5000
-    base_url: str = "http://127.0.0.1:5000"
+    base_url: str = ""  # the public address for absolute links; empty: where host and port serve
     # Checking
     intervals: str = "6h=5m,1d=15m,3d=1h,14d=6h,*=1d"  # article age=time between checks (no own interval)
     after_change: str = "2h=5m"  # for this long after a change, check at least this often
@@ -83,6 +84,8 @@ DEFAULTS: dict[str, Any] = {field.name: field.default for field in fields(Settin
 CHOICES = {"signup": ("open", "invite", "closed"), "log_format": ("text", "json")}
 TRUE_WORDS = frozenset({"1", "true", "on", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "off", "no"})
+# Binds to every interface: no address a link could name.
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]", "*"})
 
 
 class SettingError(ValueError):
@@ -90,13 +93,15 @@ class SettingError(ValueError):
 
 
 def load(environ: Mapping[str, str] = os.environ, **overrides: Any) -> Settings:
-    """Return the defaults overridden by TRACKER_<NAME> variables (parsed by type), then by overrides."""
+    """Return the defaults overridden by TRACKER_<NAME> variables (parsed by type), then by overrides;
+    without a base URL, links name the address the run command serves on."""
     values: dict[str, Any] = {
         name: parse(name, environ[env_name(name)], type(default))
         for name, default in DEFAULTS.items()
         if env_name(name) in environ
     }
-    return replace(Settings(), **values, **overrides)
+    settings = replace(Settings(), **values, **overrides)
+    return settings if settings.base_url else replace(settings, base_url=served_address(settings))
 
 
 def env_name(name: str) -> str:
@@ -120,6 +125,17 @@ def parse(name: str, raw: str, kind: type) -> object:
     if name in CHOICES and text not in CHOICES[name]:
         raise SettingError(f"{env_name(name)}={raw!r}: one of {', '.join(CHOICES[name])}")
     return text if name in CHOICES else raw
+
+
+def served_address(settings: Settings) -> str:
+    """Return the address the run command serves on (TRACKER_HOST:TRACKER_PORT) as a link: a wildcard
+    bind (0.0.0.0, ::) names no address, so the machine's host name stands for it."""
+    host = settings.host.strip()
+    if host in WILDCARD_HOSTS:
+        host = socket.gethostname() or "127.0.0.1"
+    if ":" in host and not host.startswith("["):  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
 
 
 def user_agent(settings: Settings) -> str:

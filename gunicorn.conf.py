@@ -15,6 +15,10 @@ threads = 4
 # gunicorn believes X-Forwarded-Proto from these peers only (its default is 127.0.0.1): the same
 # proxies as the app's own middleware (tracker/web/proxies.py), which also takes X-Forwarded-For.
 forwarded_allow_ips = load().trusted_proxies
+# Serve where the settings say, so links built from TRACKER_HOST/TRACKER_PORT (the default base URL)
+# point here; an explicit --bind still wins and then wants TRACKER_BASE_URL (docs/settings.md).
+_host = load().host
+bind = [f"[{_host}]:{load().port}" if ":" in _host else f"{_host}:{load().port}"]
 
 
 def post_worker_init(worker: Any) -> None:

@@ -1,4 +1,4 @@
-"""The HTTP API of ../shared/API.md, end to end through Flask with a real database and page server."""
+"""The HTTP API of docs/api.md, end to end through Flask with a real database and page server."""
 
 from __future__ import annotations
 

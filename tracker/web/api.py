@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (../shared/API.md): bearer tokens for writes, JSON errors."""
+"""The JSON API under /api/v1 (docs/api.md): bearer tokens for writes, JSON errors."""
 
 from __future__ import annotations
 
