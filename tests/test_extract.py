@@ -97,6 +97,8 @@ def test_modified_date_comes_from_meta_or_json_ld():
         ("<span class='author'>文：山田太郎</span>", "ja", "山田太郎"),
         ("<span class='author'>Автор: Иван Петров</span>", "ru", "Иван Петров"),
         ("<span class='author'>بقلم محمد علي</span>", "ar", "محمد علي"),
+        ("<span class='author'>Door Kickers Staff</span>", "en", "Door Kickers Staff"),  # not Dutch "by"
+        ("<span class='author'>Door Anne de Vries</span>", "nl", "Anne de Vries"),
     ],
 )
 def test_a_byline_keeps_its_names_without_separators_or_the_word_before_them(byline, lang, names):
@@ -107,17 +109,30 @@ def test_a_byline_keeps_its_names_without_separators_or_the_word_before_them(byl
 
 
 @pytest.mark.parametrize(
-    ("byline", "names"),
+    ("byline", "language", "names"),
     [
-        ("Jane Doe and John Roe ·", "Jane Doe and John Roe"),  # a list of names stays as written
-        ("Kevin O'Brien · Staff writer", "Kevin O'Brien · Staff writer"),  # a separator between parts stays
-        ("Von Anna Schmidt · vor 3 Minuten", "Anna Schmidt"),
-        ("文在寅", "文在寅"),  # 文 opens a byline only before a colon: here it is a surname
-        ("·", None),
+        ("Jane Doe and John Roe ·", "en", "Jane Doe and John Roe"),  # a list of names stays as written
+        ("Kevin O'Brien · Staff writer", "en", "Kevin O'Brien · Staff writer"),  # a separator inside stays
+        ("Von Anna Schmidt · vor 3 Minuten", "de", "Anna Schmidt"),
+        ("Por Fernanda Kowalski", "pt-BR", "Fernanda Kowalski"),
+        ("BY JANE DOE", None, "JANE DOE"),  # English "By" opens a byline on any page
+        ("Text: Anna Schmidt", "en", "Anna Schmidt"),  # a colon marks the opener in any language
+        ("Von: Max Muster", None, "Max Muster"),
+        ("Автор: Иван Петров", None, "Иван Петров"),
+        ("作者：张伟", None, "张伟"),
+        ("بقلم محمد علي", None, "محمد علي"),  # a word no Arabic name starts with
+        ("文在寅", "ko", "文在寅"),  # 文 opens a byline only before a colon: here it is a surname
+        # Words that open a byline in one language start names in others: only the page's own counts.
+        ("Par Olsson", "sv", "Par Olsson"),
+        ("Par Olsson", None, "Par Olsson"),
+        ("Door Kickers Staff", "en", "Door Kickers Staff"),
+        ("Von Trapp Family Singers", "en", "Von Trapp Family Singers"),
+        ("Text und Fotos: Anna Schmidt", "de", "Text und Fotos: Anna Schmidt"),  # no one-word opener
+        ("·", None, None),
     ],
 )
-def test_byline_cleaning_leaves_the_names_alone(byline, names):
-    assert clean_byline(byline) == names
+def test_byline_cleaning_leaves_the_names_alone(byline, language, names):
+    assert clean_byline(byline, language) == names
 
 
 @pytest.mark.parametrize(

@@ -18,12 +18,13 @@ from tests.factories import (
     token_in,
 )
 from tests.pageserver import PageServer
+from tests.test_baselines import check, promo_page, set_site_rules
 from tests.test_private_by_default import admin, fresh  # noqa: F401  (a fixture)
 from tests.test_reading import T0, seed
 from tracker.models import Article
-from tracker.services import accounts
+from tracker.normalize import word_count
+from tracker.services import accounts, history
 from tracker.textunits import count_words
-from tracker.web.templating import timetag
 
 
 def add_through_form(client: FlaskClient, url: str):
@@ -181,21 +182,79 @@ def test_the_versions_come_first_and_tags_and_note_sit_in_a_panel(client: FlaskC
     )
     assert page.index("Check now") < latest < versions < panel
     added = count_words(story(5)[4])
-    line = f"Version 2</a>, {timetag(T0 + timedelta(hours=1))}: 1 paragraph added: {added} words added"
+    stored = '<time datetime="2026-03-05T13:00:00Z" title="2026-03-05 13:00 UTC">2026-03-05 13:00 UTC</time>'
+    line = f"Version 2</a>, {stored}: 1 paragraph added: {added} words added"
     assert line in " ".join(page.split())
 
 
-def test_a_change_bar_is_the_share_of_the_article_it_changed(client: FlaskClient, runtime, site):
+def test_a_change_bar_is_the_share_of_both_versions_text_it_changed(client: FlaskClient, runtime, site):
     make_token(runtime, "reader")
     paragraphs = story(30)  # about 1,100 words
     one_word = [*paragraphs[:7], paragraphs[7].replace("Tuesday", "Thursday"), *paragraphs[8:]]
     rewritten = [f"Paragraph {n}, written again from the start by another desk." for n in range(30)]
     pages = [article_page("T", text) for text in (paragraphs, one_word, rewritten)]
     page = client.get(f"/articles/{seed(runtime, site, pages)}").get_data(as_text=True)
-    bars = re.findall(r'class="share share-(\d+)".*?\n\s*<span class="words">([^<]*)</span>', page, re.S)
-    rewrite, one_word_changed = [(step, " ".join(words.split())) for step, words in bars]  # newest first
-    assert one_word_changed == ("1", "2 words changed (under 1% of the article)")  # thin, not full width
-    assert rewrite[0] == "20" and rewrite[1].endswith(" words changed (100% of the article)")
+    rewrite, one_word_changed = bars(page)  # newest first
+    assert one_word_changed == ("1", "2 words changed (under 1% of the text)")  # thin, not full width
+    assert rewrite[0] == "20" and rewrite[1].endswith(" words changed (100% of the text)")
+
+
+def test_rewriting_half_the_article_is_half_the_text(client: FlaskClient, runtime, site):
+    make_token(runtime, "reader")
+    twelve_words = [f"The council met on day {n} to approve the city budget again." for n in range(10)]
+    others = [f"Zoning plans number {n} drew crowds with heated questions and late votes." for n in range(5)]
+    pages = [article_page("T", text) for text in (twelve_words, [*others, *twelve_words[5:]])]
+    (half,) = bars(client.get(f"/articles/{seed(runtime, site, pages)}").get_data(as_text=True))
+    assert half == ("10", "120 words changed (50% of the text)")  # 60 of 120 removed, 60 of 120 added
+
+
+def test_a_later_page_of_the_timeline_knows_the_size_of_the_version_before_it(runtime, site):
+    pages = [article_page("T", story(n)) for n in (3, 4, 5)]
+    article_id = seed(runtime, site, pages)
+    with runtime.sessions() as session:
+        first, second = history.version_entries(session, article_id, after=1)  # as from ?before=
+    assert (first.number, second.number) == (2, 3)
+    assert (first.previous_word_count, second.previous_word_count) == (
+        word_count(story(3)),
+        word_count(story(4)),
+    )
+
+
+def bars(page: str) -> list[tuple[str, str]]:
+    """Return the step and the words of each change bar on an article page, newest first."""
+    found = re.findall(r'class="share share-(\d+)".*?\n\s*<span class="words">([^<]*)</span>', page, re.S)
+    return [(step, " ".join(words.split())) for step, words in found]
+
+
+def test_the_latest_change_is_the_newest_version_that_changed_the_article(client, runtime, site):
+    make_token(runtime, "reader")
+    article_id = seed(runtime, site, [promo_page(story(4))])
+    assert "Latest change" not in client.get(f"/articles/{article_id}").get_data(as_text=True)  # none yet
+    site.serve("/a", promo_page(story(5)))
+    check(runtime, article_id, hours=1)
+    set_site_rules(runtime, "127.0.0.1", exclude=[".promo"])
+    check(runtime, article_id, hours=2)  # the page re-read under the new rules: baseline version 3
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    latest = " ".join(re.search(r'<section class="latest".*?</section>', page, re.S).group().split())
+    assert f'<a href="/articles/{article_id}/versions/2">Version 2</a>' in latest
+    assert ": 1 paragraph added: " in latest and "from=1&amp;to=2" in latest
+    state = client.get(f"/articles/{article_id}/state.json").get_json()
+    assert (state["version_count"], state["latest_baseline"]) == (3, True)  # article.js: no new version
+
+
+def test_a_paused_article_is_never_due_for_a_check(client, runtime, site):
+    make_token(runtime, "reader")
+    article_id = seed(runtime, site, [article_page("T", story())])  # checked at T0: its next check is past
+
+    def meta() -> str:
+        page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+        return " ".join(re.search(r'<p class="meta article-meta">.*?</p>', page, re.S).group().split())
+
+    assert "· due for a check" in meta()
+    with runtime.sessions.begin() as session:
+        session.get(Article, article_id).status = "paused"
+    shown = meta()
+    assert "· paused: not checked" in shown and "due for a check" not in shown and "next check" not in shown
 
 
 def test_as_of_before_the_first_version_says_the_article_was_not_tracked_yet(client, runtime, site):
@@ -233,9 +292,10 @@ def test_the_state_endpoint_is_small_and_never_cached(client, runtime, site):
     response = client.get(f"/articles/{article_id}/state.json")
     assert response.headers["Cache-Control"] == "no-store"
     state = response.get_json()
-    assert set(state) == {"version_count", "status", "last_checked_at", "next_check_at"}
-    assert (state["version_count"], state["status"], state["last_checked_at"]) == (
+    assert set(state) == {"version_count", "latest_baseline", "status", "last_checked_at", "next_check_at"}
+    assert (state["version_count"], state["latest_baseline"], state["status"], state["last_checked_at"]) == (
         1,
+        False,
         "active",
         "2026-03-05T12:00:00Z",
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tracker.timeline import HeadlineTest, Note, VersionEntry, notes_between, timeline
 
 T0 = datetime(2026, 3, 5, tzinfo=UTC)
@@ -48,3 +50,18 @@ def test_a_timeline_page_keeps_the_notes_between_its_versions():
     assert [note.text for note in notes_between(notes, since=None, until=T0 + timedelta(hours=3))] == [
         "note 1"
     ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "changed", "share"),
+    [
+        (1000, 1000, 2000, 1.0),  # every word rewritten: 1,000 removed, 1,000 added
+        (1000, 1000, 1000, 0.5),  # half of it rewritten
+        (1000, 1000, 2, 0.001),  # one word swapped for another
+        (500, 1000, 500, 1 / 3),  # grown by half again, nothing removed
+        (0, 0, 0, 0.0),  # nothing to measure against
+    ],
+)
+def test_the_share_of_a_change_is_the_part_of_both_versions_text_it_touched(before, after, changed, share):
+    version = VersionEntry(2, T0, "A", after, (), changed, None, previous_word_count=before)
+    assert version.share == pytest.approx(share)

@@ -34,7 +34,7 @@ from tracker.urls import MAX_URL_LENGTH, web_address
 
 # Bump when extraction changes in a way that may change versions: the next check of every
 # article then re-extracts its latest version first, so an upgrade never looks like an edit.
-EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/7"
+EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/8"
 MIN_ARTICLE_WORDS = 30
 NEVER_TEXT = ("script", "style", "noscript", "svg", "iframe", "template", "link", "meta")
 SIGNUP_BOX_MAX_WORDS = 60  # a sign-up box says a line or two; more text around the field is the page
@@ -46,32 +46,49 @@ SENTENCE_MIN_WORDS = 4  # other words around a <time> that make it part of a sen
 MAX_DATE_CHARS = 64  # a page's own date as it writes it; versions store no more (tracker.models)
 # Separators a byline's names may be left with at either end: "Kevin O'Brien ·", "— Jane Doe,".
 BYLINE_EDGES = re.compile(r"^[\s·|•｜—–\-,;:：/／、،]+|[\s·|•｜—–\-,;:：/／、،]+$")
-# The word a byline opens with before the names, followed by a space or a colon. A one-letter word
-# needs the colon or slash ("文：山田太郎"), as 文 is also a surname.
-BYLINE_OPENING = noise.compiled(
-    "^"
-    + noise.either(
-        noise.words(
-            "by written_by words_by story_by",  # English
-            "von text",  # German
-            "par texte",  # French
-            "por texto",  # Spanish, Portuguese
-            "door tekst",  # Dutch
-            "av af",  # Swedish, Norwegian, Danish
-            "przez autor",  # Polish, Czech, Romanian
-            "автор автора текст",  # Russian
-            "作者 记者 記者 撰文 撰稿 图文 圖文",  # Chinese
-            "執筆 筆者",  # Japanese
-            "بقلم كتب كتبت",  # Arabic
-            "מאת",  # Hebrew
-            "yazan",  # Turkish
-            "oleh",  # Indonesian, Malay
-            "लेखक",  # Hindi
-        )
-        + r"(?:\s*[:：/／・]\s*|\s+)",
-        r"(?:文|글)\s*[:：/／・]\s*",
+# The word a byline opens with before the names. On any page: English "By" and words of scripts in
+# which no name starts so, before a space or a colon (a one-letter word needs the colon or slash,
+# "文：山田太郎", as 文 is also a surname), and the other words before a colon ("Text: Anna Schmidt").
+# Without the colon a Latin-script word opens the byline only in the page's own language, as it
+# starts names elsewhere ("Par Olsson", "Door Kickers Staff"), and only a word for "by": a word for
+# the text goes on with more of the work ("Text und Fotos: Anna Schmidt" stays whole).
+BYLINE_BY = {  # the word for "by", by the page's language
+    "de": "von",
+    "fr": "par",
+    "es": "por",
+    "pt": "por",
+    "nl": "door",
+    "sv": "av",
+    "no": "av",
+    "nb": "av",
+    "nn": "av",
+    "da": "af",
+    "pl": "przez",
+    "cs": "autor",
+    "ro": "autor",
+    "tr": "yazan",
+    "id": "oleh",
+    "ms": "oleh",
+}
+BYLINE_OPENERS = (
+    noise.words(
+        "by written_by words_by story_by",  # English
+        "автор автора",  # Russian
+        "作者 记者 記者 撰文 撰稿 图文 圖文",  # Chinese
+        "執筆 筆者",  # Japanese
+        "بقلم كتب كتبت",  # Arabic
+        "מאת",  # Hebrew
+        "लेखक",  # Hindi
     )
+    + r"(?:\s*[:：/／・]\s*|\s+)",
+    noise.words("text texte texto tekst текст", *BYLINE_BY.values()) + r"\s*[:：]\s*",
+    r"(?:文|글)\s*[:：/／・]\s*",
 )
+BYLINE_OPENING = noise.compiled("^" + noise.either(*BYLINE_OPENERS))
+BYLINE_OPENING_IN = {
+    language: noise.compiled("^" + noise.either(*BYLINE_OPENERS, rf"{word}\s+"))
+    for language, word in BYLINE_BY.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +129,10 @@ def extract_article(
     paragraphs = without_headline(clean_paragraphs(noise.clean_blocks(blocks, rules.ignore_patterns)), title)
     if not paragraphs:
         raise ExtractError("no article text was found on the page", code="no_article")
+    language = article_language(meta.language, "\n".join(paragraphs))
     return ExtractedArticle(
         title=title,
-        byline=with_cut_marks_restored(clean_byline(byline), html),
+        byline=with_cut_marks_restored(clean_byline(byline, language), html),
         published_at=at_most(meta.published_at, MAX_DATE_CHARS),
         modified_at=at_most(meta.modified_at, MAX_DATE_CHARS),
         canonical_url=at_most(meta.canonical_url, MAX_URL_LENGTH),
@@ -122,7 +140,7 @@ def extract_article(
         lead_image=at_most(web_address(meta.lead_image, base=url), MAX_URL_LENGTH),
         paragraphs=paragraphs,
         method=method,
-        language=article_language(meta.language, "\n".join(paragraphs)),
+        language=language,
     )
 
 
@@ -208,13 +226,15 @@ def chosen_ancestor(element: etree._Element, chosen: set[etree._Element]) -> boo
     return any(ancestor in chosen for ancestor in element.iterancestors())
 
 
-def clean_byline(byline: str | None) -> str | None:
+def clean_byline(byline: str | None, language: str | None = None) -> str | None:
     """Return the names of a byline: without relative times or counters ("Jane Doe · 3 hours ago"),
-    separators left at either end ("Kevin O'Brien ·") or the word that opens it ("By", "作者：")."""
+    separators left at either end ("Kevin O'Brien ·") or the word that opens it ("By", "作者：", and
+    "Par" on a page in French: `language`, a BCP 47 tag)."""
     if not byline:
         return None
     names = BYLINE_EDGES.sub("", clean_text(noise.without_noise_phrases(byline)))
-    return BYLINE_EDGES.sub("", BYLINE_OPENING.sub("", names)) or None
+    opening = BYLINE_OPENING_IN.get(language.split("-")[0], BYLINE_OPENING) if language else BYLINE_OPENING
+    return BYLINE_EDGES.sub("", opening.sub("", names)) or None
 
 
 def with_cut_marks_restored(byline: str | None, html: str) -> str | None:

@@ -19,6 +19,15 @@ class VersionEntry:
     words_changed: int  # added + removed, against the version before
     matches_number: int | None
     baseline: bool = False  # re-read the latest page with a new extractor or rules: no article change
+    previous_word_count: int = 0  # of the version before (none before the first)
+
+    @property
+    def share(self) -> float:
+        """Return the part of the text the change touched, of both versions together: the words
+        removed from the old and added to the new over all the words of both. A full rewrite is 1,
+        half the article rewritten 0.5, one word swapped in 1,000 is 0.001."""
+        both = self.previous_word_count + self.word_count
+        return min(self.words_changed / both, 1.0) if both else 0.0
 
     @property
     def headline_only(self) -> bool:

@@ -136,26 +136,70 @@ def version_entries(
             Version.matches_number,
             Version.baseline,
         )
-        .where(Version.article_id == article_id, Version.number > after)
+        # From `after` itself: the first entry's share of the text needs the size of the one before.
+        .where(Version.article_id == article_id, Version.number >= after)
         .order_by(Version.number)
     )
     if upto is not None:
         statement = statement.where(Version.number <= upto)
-    rows = session.execute(statement)
-    return [
-        VersionEntry(
-            number=row.number,
-            observed_at=row.observed_at,
-            title=row.title,
-            word_count=row.word_count,
-            labels=tuple(row.labels or ()),
-            words_changed=(row.change or {}).get("words_added", 0)
-            + (row.change or {}).get("words_removed", 0),
-            matches_number=row.matches_number,
-            baseline=row.baseline,
+    entries = []
+    previous_word_count = 0
+    for row in session.execute(statement):
+        if row.number > after:
+            entries.append(
+                VersionEntry(
+                    number=row.number,
+                    observed_at=row.observed_at,
+                    title=row.title,
+                    word_count=row.word_count,
+                    labels=tuple(row.labels or ()),
+                    words_changed=(row.change or {}).get("words_added", 0)
+                    + (row.change or {}).get("words_removed", 0),
+                    matches_number=row.matches_number,
+                    baseline=row.baseline,
+                    previous_word_count=previous_word_count,
+                )
+            )
+        previous_word_count = row.word_count
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class LatestChange:
+    """What the article page says of the newest version that changed the article."""
+
+    number: int
+    observed_at: datetime
+    labels: tuple[str, ...]
+    change: dict[str, int]
+
+
+# A version that changed the article: neither its first nor a re-read with a new extractor or rules.
+A_CHANGE = (Version.number > 1, Version.baseline.is_(False))
+
+
+def latest_change(session: Session, article_id: int) -> LatestChange | None:
+    """Return the article's newest version that changed it (None before its first change)."""
+    row = session.execute(
+        select(Version.number, Version.observed_at, Version.labels, Version.change)
+        .where(Version.article_id == article_id, *A_CHANGE)
+        .order_by(Version.number.desc())
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        return None
+    return LatestChange(row.number, row.observed_at, tuple(row.labels or ()), row.change or {})
+
+
+def latest_is_baseline(session: Session, article: Article) -> bool:
+    """Return True when the article's latest version is a re-read with a new extractor or rules."""
+    return bool(
+        session.scalar(
+            select(Version.baseline).where(
+                Version.article_id == article.id, Version.number == article.version_count
+            )
         )
-        for row in rows
-    ]
+    )
 
 
 def latest_language(session: Session, article: Article) -> str | None:
@@ -243,7 +287,7 @@ def recent_changes(
             Article.host,
         )
         .join(Article, Article.id == Version.article_id)
-        .where(Version.number > 1, Version.baseline.is_(False))
+        .where(*A_CHANGE)
     )
     if user_id is not None:
         statement = statement.where(

@@ -171,9 +171,11 @@ def article(article_id: int) -> str:
     return render_template(
         "article.html",
         article=item,
-        latest=history.get_version(session, article_id, item.version_count) if item.version_count else None,
+        latest=history.latest_change(session, article_id),
         watch=check_due_soon(item, moment),
-        overdue=item.next_check_at <= moment,  # "next check 3 hours ago" would read as a fault
+        checked_at=iso(item.last_checked_at),  # as state.json writes it: article.js compares the two
+        # "next check 3 hours ago" would read as a fault; a paused article is not checked at all.
+        overdue=item.status in CHECKED_STATUSES and item.next_check_at <= moment,
         timeline=timeline(entries, notes),
         older=older,
         newer=newer is not None,
@@ -198,11 +200,14 @@ def check_due_soon(item: Article, moment: datetime) -> bool:
 @bp.get("/articles/<int:article_id>/state.json")
 @no_store
 def article_state(article_id: int) -> Response:
-    """What the article page polls while a check is due: a few columns of one row, never cached."""
+    """What the article page polls while a check is due: a few columns of the article's row and
+    whether its latest version is a baseline, never cached."""
     access.ensure_reader(account())
-    item = articles.get_article(get_session(), article_id)
+    session = get_session()
+    item = articles.get_article(session, article_id)
     return jsonify(
         version_count=item.version_count,
+        latest_baseline=history.latest_is_baseline(session, item),  # a re-read, not a new version
         status=item.status,
         last_checked_at=iso(item.last_checked_at),
         next_check_at=iso(item.next_check_at),
