@@ -66,6 +66,25 @@ def test_a_chosen_view_is_remembered_and_a_shared_one_is_not(
     assert response.headers["Location"] == f"/articles/{article_id}/diff?from=1&to=2&view=inline"
 
 
+def test_the_old_cookie_of_the_last_view_shown_is_no_choice(
+    client: FlaskClient, runtime: Runtime, site: PageServer
+):
+    """Before the choice was a click, diff_view held whatever view was last shown (side, by default,
+    on phones too): a reader carrying it gets the view the screen suits."""
+    article_id = seed(runtime, site, [article_page("T", story(3)), article_page("T", story(4))])
+    client.set_cookie("diff_view", "side")
+    response = client.get(f"/articles/{article_id}/diff?from=1&to=2")
+    assert response.status_code == 200 and 'class="changes by-width"' in response.get_data(as_text=True)
+
+
+def test_recent_changes_link_diffs_without_forcing_a_view(
+    client: FlaskClient, runtime: Runtime, site: PageServer
+):
+    article_id = seed(runtime, site, [article_page("T", story(3)), article_page("T", story(4))])
+    page = client.get("/changes").get_data(as_text=True)
+    assert f'href="/articles/{article_id}/diff?from=1&amp;to=2"' in page
+
+
 def test_unchanged_paragraphs_before_the_first_change_fold_whole_and_later_ones_keep_context(
     client, runtime, site
 ):

@@ -21,7 +21,9 @@ from tracker.web.params import time_arg
 
 bp = Blueprint("reading", __name__)
 VIEWS = ("side", "inline")
-VIEW_COOKIE = "diff_view"
+# A view the reader chose by clicking it. Until 2026-12 "diff_view" held the last view shown (side by
+# default, on phones too), which is no choice: that cookie is ignored.
+VIEW_COOKIE = "diff_view_choice"
 CONTEXT = 2  # unchanged paragraphs shown around each change; the rest fold away
 SNAPSHOT_POLICY = (
     "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
