@@ -32,7 +32,7 @@ from tracker.outbound import make_http
 from tracker.runtime import Runtime
 from tracker.services import alerts
 from tracker.services.checks import check_article
-from tracker.webhooks import Attempt
+from tracker.webhooks import Attempt, post_webhook
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent / "docs" / "webhook-payload.schema.json").read_text()
@@ -531,3 +531,13 @@ def test_every_failed_send_is_stored_as_a_code_and_a_sentence(
     assert (delivery.status, delivery.last_error_code) == ("pending", code)  # to be retried
     assert delivery.last_error is not None and delivery.last_error.startswith(words.format(port=port))
     assert not re.search(r"[a-z]Error\b|Errno|Pool|\(<|object at", delivery.last_error)  # no Python in it
+
+
+def test_an_address_requests_cannot_even_prepare_is_a_bad_url_not_a_crash():
+    """Endpoints are checked when they are saved, but a row from before a rule, or a copied database,
+    may hold one: the attempt fails with a code like any other instead of escaping the sender."""
+    http = make_http("Test/1", AddressGuard(allow_private=True))
+    attempt = post_webhook(
+        http, "http://exa mple.com/hook", message_id="msg_1", body="{}", secrets_in_use=["whsec_" + "A" * 32]
+    )
+    assert (attempt.status, attempt.error_code) == (None, "bad_url"), attempt.error

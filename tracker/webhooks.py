@@ -59,18 +59,19 @@ def post_webhook(
         "webhook-timestamp": str(timestamp),
         "webhook-signature": signature_header(secrets_in_use, message_id, timestamp, body),
     }
-    # Prepared here so that its headers, as the session and the adapter complete them (User-Agent,
-    # Content-Length, Host), can be kept for the delivery log.
-    request = http.prepare_request(requests.Request("POST", url, data=body.encode(), headers=headers))
     started = time.monotonic()
+    request: requests.PreparedRequest | None = None
     try:
+        # Prepared apart so that its headers, as the session completes them (User-Agent,
+        # Content-Length, Host), can be kept for the delivery log; preparing refuses a bad URL.
+        request = http.prepare_request(requests.Request("POST", url, data=body.encode(), headers=headers))
         with http.send(request, timeout=timeout, allow_redirects=False, stream=True) as response:
             excerpt = answer_excerpt(response)
     except FetchError as error:  # the address guard refused the host, or could not resolve it
         return failed(error, started, request)
     except requests.RequestException as exc:
         return failed(request_error(exc, url), started, request)
-    sent = tuple(request.headers.items())
+    sent = tuple(response.request.headers.items())
     if 200 <= response.status_code < 300:
         return Attempt(response.status_code, elapsed_ms(started), response=excerpt, request_headers=sent)
     refused = answer_error(response)

@@ -280,7 +280,9 @@ def change_event(
 ) -> tuple[dict[str, Any], str]:
     """Return the payload of an article.changed event, and its one-line text for channels."""
     summary = summary_line(diff.summary, labels)
-    change = VersionDiff(article=article, old=previous, new=version, diff=diff, labels=labels)
+    change = diff_payload(
+        VersionDiff(article=article, old=previous, new=version, diff=diff, labels=labels), base=base_url
+    )
     payload = {
         "type": "article.changed",
         "timestamp": iso(now),
@@ -289,11 +291,10 @@ def change_event(
             "from": previous.number,
             "to": version.number,
             "summary": summary,
-            "diff": diff_payload(change, base=base_url),
+            "diff": change,
         },
     }
-    link = f"{base_url}/articles/{article.id}/diff?from={previous.number}&to={version.number}"
-    return payload, f"{article.title or article.url} changed — {summary}. {link}"
+    return payload, f"{article.title or article.url} changed — {summary}. {change['links']['html']}"
 
 
 def sample(session: Session, webhook: Webhook, *, base_url: str, now: datetime) -> Delivery:
