@@ -9,6 +9,7 @@ docs/screenshots/<page>-<phone|laptop>.png."""
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -35,8 +36,9 @@ AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 pytestmark = [
     *test_browser.pytestmark,
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (`make axe`, run by `make test`)"),
 ]
+if not AXE.exists() and os.environ.get("CI"):
+    raise RuntimeError("axe-core is not installed: `make test` runs `make axe`, which installs it")
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 PASSWORD = "correct horse"
@@ -354,7 +356,7 @@ def opened(chromium, installation: Tracker, name: str, **options: Any) -> Iterat
     context.set_default_timeout(10000)
     page = context.new_page()
     url = installation.url(name)
-    errors = collect_errors(page, expected_url=url)  # the 404 page's own status is expected
+    errors = collect_errors(page, expected_url=url if name in STATUS else None)  # a 404 page's own status
     try:
         response = page.goto(url)
         assert response is not None and response.status == STATUS.get(name, 200), (
@@ -373,6 +375,8 @@ def axe_source() -> str:
 
 def axe_faults(page) -> list[str]:
     """Run axe-core on the page; return its serious and critical violations, one line each."""
+    if not AXE.exists():  # outside `make test` (which installs it, and CI fails without it)
+        pytest.skip("axe-core is not installed (`make axe`, run by `make test`)")
     # Evaluated, not added as a <script>: the pages' Content-Security-Policy refuses inline scripts.
     page.evaluate(axe_source())
     found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
@@ -448,16 +452,29 @@ def times_shown(page) -> dict[str, str]:
 def test_times_read_in_the_readers_zone_and_language_with_the_utc_time_on_hover(browser, installation):  # noqa: F811
     three_hours_ago, ten_days_ago = NOW - timedelta(hours=3), NOW - timedelta(days=10)
     utc = "%Y-%m-%d %H:%M UTC"
+    # The tracker was built when the module started; under -n 2 this test may run long after.
+    hours = round((datetime.now(UTC) - three_hours_ago).total_seconds() / 3600)
     tokyo = {"timezone_id": "Asia/Tokyo", "locale": "en-GB"}
     with opened(browser, installation, "changes", **tokyo) as (page, _):
         shown = times_shown(page)
-    assert shown[three_hours_ago.strftime(utc)] == "3 hours ago"
+    assert shown[three_hours_ago.strftime(utc)] == f"{hours} hours ago"
     in_tokyo, older = ten_days_ago + timedelta(hours=9), shown[ten_days_ago.strftime(utc)]
     assert older.startswith(f"{in_tokyo.day} ") and older.endswith(f"{in_tokyo:%Y, %H:%M}"), (
         older
     )  # 5 Mar 2026, 21:02
     with opened(browser, installation, "changes", locale="de-DE") as (page, _):
-        assert times_shown(page)[three_hours_ago.strftime(utc)] == "vor 3 Stunden"
+        assert times_shown(page)[three_hours_ago.strftime(utc)] == f"vor {hours} Stunden"
     with opened(browser, installation, "changes", java_script_enabled=False) as (page, _):
         shown = times_shown(page)
     assert shown[three_hours_ago.strftime(utc)] == three_hours_ago.strftime(utc)  # without JavaScript: UTC
+
+
+def test_a_time_typed_for_as_of_is_in_the_readers_zone_as_the_times_shown(browser, installation):  # noqa: F811
+    with opened(browser, installation, "article", timezone_id="Asia/Tokyo") as (page, errors):
+        assert page.inner_text(".as-of label") == "The article as of (your time)"
+        page.fill("#at", f"{NOW + timedelta(hours=9):%Y-%m-%dT%H:%M}")  # Tokyo is 9 hours ahead of UTC
+        page.click(".as-of button")
+        page.wait_for_url("**/as-of?at=*")
+        sent = page.url
+        assert errors == []
+    assert sent.endswith(f"/as-of?at={NOW:%Y-%m-%dT%H}%3A{NOW:%M}%3A00.000Z"), sent

@@ -15,6 +15,7 @@ from tracker.labels import LABEL_WORDS, summary_line
 from tracker.languages import language_label, text_direction
 from tracker.models import Webhook
 from tracker.services.digests import schedule_of
+from tracker.services.payloads import iso
 from tracker.urls import host_of
 
 
@@ -57,8 +58,5 @@ def timetag(moment: datetime | None) -> Markup | str:
     """
     if moment is None:
         return "—"
-    utc = moment.astimezone(UTC)
-    text = when(utc)
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        utc.strftime("%Y-%m-%dT%H:%M:%SZ"), text, text
-    )
+    text = when(moment)
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(iso(moment), text, text)

@@ -1,7 +1,8 @@
 // Times for people: every <time datetime="...T...Z"> (the `timetag` filter) is shown in the reader's
 // time zone and language, in relative words where they help ("3 hours ago", "yesterday at 14:02",
-// "in 5 minutes"), as a local date beyond a week. The exact UTC text stays in the title, for hover;
-// without JavaScript the UTC text itself stays. The words are refreshed every minute.
+// "Monday at 09:10", "in 5 minutes", "in 3 days at 14:02"), as a local date beyond a week. The
+// exact UTC text stays in the title, for hover; without JavaScript the UTC text itself stays. The
+// words are refreshed every minute.
 (function () {
   "use strict";
   const language = navigator.language || "en";
@@ -37,7 +38,8 @@
     if (distance < 6 * HOUR) return relative.format(Math.round(ahead / HOUR), "hour");
     const days = dayDistance(moment, now);
     if (Math.abs(days) <= 1) return relative.format(days, "day") + joiner + clock.format(moment);
-    if (Math.abs(days) < 7) return weekday.format(moment) + joiner + clock.format(moment);
+    if (days > 0 && days < 7) return relative.format(days, "day") + joiner + clock.format(moment);
+    if (days < 0 && days > -7) return weekday.format(moment) + joiner + clock.format(moment);
     return full.format(moment);
   }
 
@@ -51,6 +53,27 @@
     }
   }
 
+  // A time the reader types (<input type="datetime-local" data-local-time>) is in the reader's zone,
+  // as the times shown are; the server reads a time without a zone as UTC, so the form sends it with
+  // its zone. Without JavaScript the label keeps saying "(UTC)" and the server reads it so.
+  function sendTypedTimesWithTheirZone() {
+    for (const input of document.querySelectorAll("input[type=datetime-local][data-local-time]")) {
+      const zone = input.form.querySelector("[data-zone-name]");
+      if (zone) zone.textContent = "(your time)";
+      input.form.addEventListener("submit", () => {
+        const moment = new Date(input.value);  // a value without a zone is local time
+        if (Number.isNaN(moment.getTime())) return;
+        const sent = document.createElement("input");
+        sent.type = "hidden";
+        sent.name = input.name;
+        sent.value = moment.toISOString();
+        input.removeAttribute("name");
+        input.form.append(sent);
+      });
+    }
+  }
+
   show();
+  sendTypedTimesWithTheirZone();
   setInterval(show, MINUTE);
 })();
