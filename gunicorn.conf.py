@@ -14,17 +14,19 @@ worker_class = "gthread"
 threads = 4
 # gunicorn believes X-Forwarded-Proto from these peers only (its default is 127.0.0.1): the same
 # proxies as the app's own middleware (tracker/web/proxies.py), which also takes X-Forwarded-For.
-forwarded_allow_ips = load().trusted_proxies
-# Serve where the settings say, so links built from TRACKER_HOST/TRACKER_PORT (the default base URL)
-# point here; an explicit --bind still wins and then wants TRACKER_BASE_URL (docs/settings.md).
-_host = load().host
-bind = [f"[{_host}]:{load().port}" if ":" in _host else f"{_host}:{load().port}"]
+_settings = load()
+forwarded_allow_ips = _settings.trusted_proxies
+# Serve where the settings say (TRACKER_HOST, TRACKER_PORT: 127.0.0.1:5000), so that links built from
+# them (the default base URL) point here; an explicit --bind still wins and then wants
+# TRACKER_BASE_URL (docs/settings.md).
+_host = _settings.host.strip("[]")
+bind = [f"[{_host}]:{_settings.port}" if ":" in _host else f"{_host}:{_settings.port}"]
 
 
 def post_worker_init(worker: Any) -> None:
     """Each web process logs as the run command does (TRACKER_LOG_FORMAT), check-now's checks too,
     and leaves the objects of its loaded app out of garbage collection."""
-    configure_logging(load().log_format)
+    configure_logging(_settings.log_format)
     # The loaded app is some 170,000 objects that live as long as the process. Each full collection
     # walked them all: 100 ms with the GIL held, every ten or so diff pages, which stalled every
     # request in that process (bench/load.py's API p99: 375 ms before, 84 ms after).

@@ -91,10 +91,12 @@ def test_links_name_the_address_the_run_command_serves_on():
 
 
 @pytest.mark.parametrize("wildcard", ["0.0.0.0", "::"])
-def test_a_wildcard_bind_links_to_the_machines_name(wildcard: str):
-    assert config.load({"TRACKER_HOST": wildcard, "TRACKER_PORT": "8080"}).base_url == (
-        f"http://{socket.gethostname()}:8080"
-    )
+def test_a_wildcard_bind_links_to_the_machines_name(wildcard: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(socket, "gethostname", lambda: "tracker-host")
+    environ = {"TRACKER_HOST": wildcard, "TRACKER_PORT": "8080"}
+    assert config.load(environ).base_url == "http://tracker-host:8080"
+    monkeypatch.setattr(socket, "gethostname", lambda: "")  # a machine without a name
+    assert config.load(environ).base_url == "http://127.0.0.1:8080"
 
 
 def test_an_explicit_base_url_wins():
