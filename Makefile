@@ -15,6 +15,7 @@ test: $(VENV)/.testing chromium axe lint
 lint: $(VENV)/.testing
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -6,9 +6,9 @@ latest migration first; PostgreSQL is migrated only by `flask --app app db upgra
 
 from __future__ import annotations
 
-from tracker import create_app
+from tracker.adapters.db import upgrade_if_embedded
 from tracker.cli import serve
-from tracker.db import upgrade_if_embedded
+from tracker.factory import create_app
 
 app = create_app()
 upgrade_if_embedded(app.extensions["tracker"].settings.database_url)

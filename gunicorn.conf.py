@@ -5,8 +5,8 @@ import gc
 from typing import Any
 
 from config import load
-from tracker.logs import configure_logging
-from tracker.metrics import forget_process
+from tracker.adapters.logs import configure_logging
+from tracker.adapters.metrics import forget_process
 
 # A sync worker waits on an accepted connection until its request arrives: clients that keep
 # connections open between requests would hold every worker (README, "Processes").

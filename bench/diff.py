@@ -23,11 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tracker import create_app, db
-from tracker.diff import diff_paragraphs, word_changes
-from tracker.models import Article, Version
-from tracker.normalize import word_count
-from tracker.textunits import tokens
+from tracker.adapters import db
+from tracker.adapters.models import Article, Version
+from tracker.domain.diff import diff_paragraphs, word_changes
+from tracker.domain.normalize import word_count
+from tracker.domain.textunits import tokens
+from tracker.factory import create_app
 
 SYLLABLES = [
     "ba",

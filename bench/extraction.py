@@ -25,7 +25,7 @@ from tests.data import corpus as english  # noqa: E402
 from tests.data import multilingual  # noqa: E402
 from tests.data.corpus import Page  # noqa: E402
 from tests.data.corpus.scoring import judge_page  # noqa: E402
-from tracker.extract import extract_article  # noqa: E402
+from tracker.domain.extract import extract_article  # noqa: E402
 
 
 def extraction_times(page: Page, repeat: int) -> list[float]:

@@ -35,12 +35,12 @@ from hypothesis import strategies as st
 
 from tests.factories import FILLER
 from tests.test_diff import PARAGRAPH, new_side, old_side
-from tracker.charsets import decode_html
-from tracker.diff import diff_paragraphs
-from tracker.errors import ExtractError, FetchError, InvalidInput
-from tracker.extract import extract_article
-from tracker.normalize import INVISIBLE, clean_paragraphs, clean_text, content_hash
-from tracker.urls import normalize_url, submitted_url
+from tracker.domain.charsets import decode_html
+from tracker.domain.diff import diff_paragraphs
+from tracker.domain.errors import ExtractError, FetchError, InvalidInput
+from tracker.domain.extract import extract_article
+from tracker.domain.normalize import INVISIBLE, clean_paragraphs, clean_text, content_hash
+from tracker.domain.urls import normalize_url, submitted_url
 
 BATCH = 100  # examples per hypothesis run; runs repeat with fresh seeds until the target's time is up
 

@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker import create_app, db  # noqa: E402
+from tracker.adapters import db  # noqa: E402
+from tracker.factory import create_app  # noqa: E402
 from tracker.services import accounts  # noqa: E402
 
 

@@ -45,11 +45,11 @@ from sqlalchemy import create_engine, func, insert, select, text, update  # noqa
 
 from bench.articles_server import PARAGRAPHS, ArticleServer, page  # noqa: E402
 from bench.poll import POSTGRES, TICK, add_articles, database, free_port, runtime_for  # noqa: E402
-from tracker.diff import ArticleText, diff_articles  # noqa: E402
-from tracker.extract import DEFAULT_RULES, extractor_name  # noqa: E402
-from tracker.labels import VersionFacts, change_labels  # noqa: E402
-from tracker.models import Article, Check, Version  # noqa: E402
-from tracker.runtime import Runtime  # noqa: E402
+from tracker.adapters.models import Article, Check, Version  # noqa: E402
+from tracker.domain.diff import ArticleText, diff_articles  # noqa: E402
+from tracker.domain.extract import DEFAULT_RULES, extractor_name  # noqa: E402
+from tracker.domain.labels import VersionFacts, change_labels  # noqa: E402
+from tracker.engine.runtime import Runtime  # noqa: E402
 from tracker.services.accounts import create_token, user_named  # noqa: E402
 
 EXTRACTOR = extractor_name(DEFAULT_RULES)  # so the worker does not re-read seeded versions first

@@ -5,7 +5,7 @@
 
 Builds 10 versions per article (a tenth of the articles in Chinese), each an edit of the one
 before (a sentence rewritten, a paragraph added or dropped), in databases built by the real
-migrations; the search rows are what a check writes (tracker.searchtext.document with the diff from
+migrations; the search rows are what a check writes (tracker.domain.searchtext.document with the diff from
 the version before). Then times typical queries through tracker.services.search, for an anonymous
 reader (every article) and for a user following every seventh article, and prints medians (issue 16
 target: under 100 ms on both databases).
@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.orm import Session
 
-from tracker import db
-from tracker.diff import EMPTY, ArticleText, diff_articles
-from tracker.models import Article, Subscription, User, Version, VersionSearch
-from tracker.searchtext import document, parse_query
+from tracker.adapters import db
+from tracker.adapters.models import Article, Subscription, User, Version, VersionSearch
+from tracker.domain.diff import EMPTY, ArticleText, diff_articles
+from tracker.domain.searchtext import document, parse_query
 from tracker.services.search import search_versions
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

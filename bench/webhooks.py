@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 import config  # noqa: E402
-from tracker import db  # noqa: E402
-from tracker.models import Article, Delivery, Subscription, User  # noqa: E402
-from tracker.runtime import build_runtime, make_deliverer  # noqa: E402
+from tracker.adapters import db  # noqa: E402
+from tracker.adapters.models import Article, Delivery, Subscription, User  # noqa: E402
+from tracker.engine.runtime import build_runtime, make_deliverer  # noqa: E402
 from tracker.services import alerts  # noqa: E402
 
 

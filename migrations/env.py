@@ -1,4 +1,4 @@
-"""Alembic environment: runs our migrations against the URL tracker.db.alembic_config gives."""
+"""Alembic environment: runs our migrations against the URL tracker.adapters.db.alembic_config gives."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 import config as settings
-import tracker.models  # noqa: F401  (registers the tables on Base.metadata)
-from tracker.db import Base, database_url, make_engine
+import tracker.adapters.models  # noqa: F401  (registers the tables on Base.metadata)
+from tracker.adapters.db import Base, database_url, make_engine
 
 target_metadata = Base.metadata
 # The search index's own structures differ by database (SQLite's FTS5 tables; PostgreSQL's generated

@@ -13,12 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-import tracker.models  # noqa: F401  (registers every table)
+import tracker.adapters.models  # noqa: F401  (registers every table)
 from tests.factories import make_test_app
 from tests.pageserver import PageServer, Reply
-from tracker import db
-from tracker.db import Base
-from tracker.runtime import Runtime
+from tracker.adapters import db
+from tracker.adapters.db import Base
+from tracker.engine.runtime import Runtime
 
 # A developer's own TRACKER_* settings must not change what the tests see.
 for _name in [name for name in os.environ if name.startswith("TRACKER_")]:

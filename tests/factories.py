@@ -17,8 +17,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tracker import create_app
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
+from tracker.factory import create_app
 from tracker.services import accounts
 
 FILLER = (

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import auth, make_token, post_form, set_up_admin, sign_in, token_in
-from tracker import create_app
-from tracker.models import ApiToken
+from tracker.adapters.models import ApiToken
+from tracker.factory import create_app
 from tracker.services import accounts
 
 

@@ -25,14 +25,14 @@ from werkzeug.serving import make_server
 from tests.conftest import DATA
 from tests.factories import add_article, article_page, auth, check_now, make_token, story
 from tests.pageserver import PageServer, Reply
-from tracker.deliverer import Deliverer, DelivererSettings
-from tracker.models import Delivery, Webhook
-from tracker.netguard import AddressGuard
-from tracker.outbound import make_http
-from tracker.runtime import Runtime
+from tracker.adapters.models import Delivery, Webhook
+from tracker.adapters.netguard import AddressGuard
+from tracker.adapters.outbound import make_http
+from tracker.adapters.webhooks import Attempt, post_webhook
+from tracker.engine.deliverer import Deliverer, DelivererSettings
+from tracker.engine.runtime import Runtime
 from tracker.services import alerts
 from tracker.services.checks import check_article
-from tracker.webhooks import Attempt, post_webhook
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent / "docs" / "webhook-payload.schema.json").read_text()
@@ -223,7 +223,7 @@ def test_redirects_are_not_followed(client, runtime, consumer):
     "url", ["http://127.0.0.1:9/hook", "http://10.0.0.1/hook", "http://localhost/x", "file:///etc/passwd"]
 )
 def test_private_or_bad_endpoints_are_refused_unless_allowed(database_url, url):
-    from tracker import create_app
+    from tracker.factory import create_app
 
     app = create_app(database_url=database_url, secret_key="s", allow_private_networks=False)
     token = make_token(app.extensions["tracker"])
@@ -323,7 +323,7 @@ def test_an_apprise_channel_gets_a_short_text_alert(client, runtime, site, consu
 
 
 def test_apprise_channels_are_checked_by_the_address_guard(database_url):
-    from tracker import create_app
+    from tracker.factory import create_app
 
     app = create_app(database_url=database_url, secret_key="s", allow_private_networks=False)
     token = make_token(app.extensions["tracker"])

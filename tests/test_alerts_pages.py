@@ -18,8 +18,8 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from tests.factories import article_page, check_now, make_token, set_up_admin, sign_in, story, token_in
 from tests.pageserver import PageServer, Reply
 from tests.test_alerts import SCHEMA, deliverer, received
-from tracker.models import Webhook
-from tracker.runtime import Runtime
+from tracker.adapters.models import Webhook
+from tracker.engine.runtime import Runtime
 from tracker.services import accounts
 
 

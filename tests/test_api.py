@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 
 from tests.factories import add_article, article_page, auth, check_now, make_token, story
 from tests.pageserver import PageServer
-from tracker import create_app
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
+from tracker.factory import create_app
 from tracker.services.payloads import iso
 
 ARTICLE_KEYS = {

@@ -1,135 +1,57 @@
-"""The layering rules of ../shared/DESIGN.md and STYLE.md, read from the imports."""
+"""The architecture: the folders are the layers, and `.importlinter` (checked by `make lint`) states
+what each may import. These tests keep that file honest about the tree, and hold the rules that are
+not about imports."""
 
 from __future__ import annotations
 
-import ast
+import configparser
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACKER = ROOT / "tracker"
-PURE = [
-    "addresses",
-    "atom",
-    "diff",
-    "digests",
-    "errors",
-    "extract",
-    "feeds",
-    "htmlblocks",
-    "intervals",
-    "labels",
-    "languages",
-    "noise",
-    "normalize",
-    "pacing",
-    "pagekind",
-    "pagemeta",
-    "rules",
-    "snapshot",
-    "textunits",
-    "timeline",
-    "trouble",
-    "urls",
-]
-SERVICES = sorted(path.stem for path in (TRACKER / "services").glob("*.py") if path.stem != "__init__")
-ALL_MODULES = sorted(str(path.relative_to(ROOT)) for path in TRACKER.rglob("*.py"))
+LAYER_PACKAGES = ("domain", "adapters", "services", "engine", "web")
+TOP_MODULES = {"__init__.py", "cli.py", "factory.py"}
 
 
-def imported_names(relative: str) -> set[str]:
-    """Return the absolute module names a file imports."""
-    tree = ast.parse((ROOT / relative).read_text())
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, f"{relative}: relative import"
-            names.add(node.module or "")
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
+def contracts() -> configparser.ConfigParser:
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / ".importlinter")
+    return parser
 
 
-def imports(relative: str, forbidden: str) -> bool:
-    return any(name == forbidden or name.startswith(f"{forbidden}.") for name in imported_names(relative))
+def test_every_module_lives_in_a_layer() -> None:
+    flat = {path.name for path in TRACKER.glob("*.py")} - TOP_MODULES
+    packages = {path.name for path in TRACKER.iterdir() if path.is_dir() and path.name != "__pycache__"}
+    assert not flat, f"put {sorted(flat)} in a layer package"
+    assert packages == set(LAYER_PACKAGES), "a new package needs its place in .importlinter's layers"
 
 
-RULES = (
-    [
-        (f"tracker/{module}.py", lib)
-        for module in PURE
-        for lib in (
-            "flask",
-            "sqlalchemy",
-            "requests",
-            "tracker.models",
-            "tracker.db",
-            "tracker.services",
-            "config",
-        )
-    ]
-    + [
-        (f"tracker/services/{module}.py", lib)
-        for module in SERVICES
-        for lib in (
-            "flask",
-            "requests",
-            "tracker.web",
-            "tracker.cli",
-            "tracker.worker",
-            "config",
-            "apscheduler",
-        )
-    ]
-    + [
-        (module, "flask")
-        for module in ALL_MODULES
-        if not module.startswith("tracker/web/") and module not in ("tracker/__init__.py", "tracker/cli.py")
-    ]
-    + [(module, "apscheduler") for module in ALL_MODULES if module != "tracker/worker.py"]
-    + [
-        (module, "requests")
-        for module in ALL_MODULES
-        if module not in ("tracker/outbound.py", "tracker/webhooks.py")
-    ]
-    + [
-        (module, "urllib3")
-        for module in ALL_MODULES
-        if module not in ("tracker/fetch.py", "tracker/headwatch.py")
-    ]
-    + [(module, "playwright") for module in ALL_MODULES if module != "tracker/render.py"]
-    + [(module, "feedparser") for module in ALL_MODULES if module != "tracker/feeds.py"]
-    + [(module, "feedgen") for module in ALL_MODULES if module != "tracker/atom.py"]
-    + [(module, "py3langid") for module in ALL_MODULES if module != "tracker/languages.py"]
-    + [
-        (module, "prometheus_client")
-        for module in ALL_MODULES
-        if module not in ("tracker/metrics.py", "tracker/web/prometheus.py")
-    ]
-    + [(module, "pythonjsonlogger") for module in ALL_MODULES if module != "tracker/logs.py"]
-    + [
-        (module, "sqlalchemy")
-        for module in (
-            "tracker/fetch.py",
-            "tracker/outbound.py",
-            "tracker/web/pages.py",
-            "tracker/web/api.py",
-        )
-    ]
-)
+def test_the_layers_contract_names_every_layer() -> None:
+    layers = contracts()["importlinter:contract:layers"]["layers"]
+    named = {name.strip() for line in layers.splitlines() for name in line.split("|") if name.strip()}
+    expected = {f"tracker.{name}" for name in LAYER_PACKAGES} | {"tracker.cli", "tracker.factory"}
+    assert named == expected
 
 
-@pytest.mark.parametrize(("module", "forbidden"), RULES)
-def test_module_does_not_import(module: str, forbidden: str) -> None:
-    assert not imports(module, forbidden), f"{module} must not import {forbidden}"
+def test_import_linter_breaks_on_an_upward_import(tmp_path: Path) -> None:
+    """The contracts bite: a copy of the tree where the domain imports a service fails the check."""
+    subprocess.run(["cp", "-r", str(TRACKER), str(tmp_path / "tracker")], check=True)
+    (tmp_path / ".importlinter").write_text((ROOT / ".importlinter").read_text())
+    diff = tmp_path / "tracker" / "domain" / "diff.py"
+    diff.write_text(diff.read_text() + "\nfrom tracker.services import queue  # noqa\n")
+    linter = Path(sys.executable).with_name("lint-imports")
+    run = subprocess.run(
+        [str(linter), "--no-logo", "--no-cache"], cwd=tmp_path, capture_output=True, text=True,
+        env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Each layer imports only the layers below it BROKEN" in run.stdout
 
 
-@pytest.mark.parametrize("module", [f"tracker/services/{name}.py" for name in SERVICES])
-def test_services_never_commit(module: str) -> None:
-    source = (ROOT / module).read_text()
-    assert ".commit()" not in source
-
-
-def test_create_app_starts_no_scheduler() -> None:
-    assert not imports("tracker/__init__.py", "tracker.worker")
+@pytest.mark.parametrize("module", sorted((TRACKER / "services").glob("*.py")), ids=lambda path: path.stem)
+def test_services_never_commit(module: Path) -> None:
+    assert ".commit()" not in module.read_text()

@@ -15,10 +15,10 @@ from sqlalchemy import create_engine, select, text, update
 from tests.factories import add_article, article_page, auth, make_token, post_form, sign_in, story
 from tests.pageserver import PageServer, Reply
 from tests.test_migrations import empty_database  # noqa: F401  (a fixture)
-from tracker import db
-from tracker.models import Article, Subscription, User
-from tracker.poller import Poller, PollerSettings
-from tracker.runtime import Runtime
+from tracker.adapters import db
+from tracker.adapters.models import Article, Subscription, User
+from tracker.engine.poller import Poller, PollerSettings
+from tracker.engine.runtime import Runtime
 from tracker.services import accounts, articles
 from tracker.services.checks import check_article
 from tracker.services.queue import CHECKED_STATUSES

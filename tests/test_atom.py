@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 from tests.factories import article_page, make_token, story
 from tests.pageserver import PageServer
 from tests.test_pages import set_up_admin, token_in
-from tracker import create_app
-from tracker.atom import AtomEntry, AtomFeed, atom_document, diff_excerpt
-from tracker.diff import ArticleText, diff_articles
-from tracker.runtime import Runtime
+from tracker.domain.atom import AtomEntry, AtomFeed, atom_document, diff_excerpt
+from tracker.domain.diff import ArticleText, diff_articles
+from tracker.engine.runtime import Runtime
+from tracker.factory import create_app
 from tracker.services import accounts, articles, watchlists
 from tracker.services.checks import check_article
 

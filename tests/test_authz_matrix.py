@@ -30,10 +30,10 @@ from werkzeug.test import TestResponse
 from tests.factories import add_article, article_page, auth, make_token, sign_in, story, token_in
 from tests.pageserver import PageServer, Reply
 from tests.test_feeds import RSS_TYPE, rss
-from tracker import create_app
-from tracker.db import Base
-from tracker.models import User
-from tracker.runtime import Runtime
+from tracker.adapters.db import Base
+from tracker.adapters.models import User
+from tracker.engine.runtime import Runtime
+from tracker.factory import create_app
 from tracker.services import accounts
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from tests.factories import add_article, article_page, auth, check_now, make_token, story
 from tests.pageserver import PageServer
-from tracker.extract import extractor_name
-from tracker.models import Article, Check, Version
-from tracker.rules import DEFAULT_RULES
-from tracker.runtime import Runtime
+from tracker.adapters.models import Article, Check, Version
+from tracker.domain.extract import extractor_name
+from tracker.domain.rules import DEFAULT_RULES
+from tracker.engine.runtime import Runtime
 from tracker.services import articles, rules
 from tracker.services.checks import check_article
 

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from tests.factories import article_page, story
 from tests.pageserver import PageServer
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
 from tracker.services import articles
 from tracker.services.checks import check_article
 
@@ -287,7 +287,7 @@ def rss(site: PageServer, paths: list[str]) -> str:
 @pytest.fixture
 def open_app(database_url: str) -> Iterator[Flask]:
     """An installation where anyone may sign up, with its administrator already set up."""
-    from tracker import create_app
+    from tracker.factory import create_app
     from tracker.services import accounts
 
     app = create_app(

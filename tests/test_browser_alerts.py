@@ -16,7 +16,7 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
     pytestmark,
 )
 from tests.test_browser_pages import axe_faults
-from tracker.runtime import Runtime, make_deliverer
+from tracker.engine.runtime import Runtime, make_deliverer
 from tracker.services import alerts
 
 PHONE = {"width": 390, "height": 844}

@@ -20,7 +20,7 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
     save,
     seed_versions,
 )
-from tracker.models import Article
+from tracker.adapters.models import Article
 from tracker.services.checks import check_article
 
 

@@ -15,8 +15,8 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
     pytestmark,
     save,
 )
-from tracker.models import Article
-from tracker.runtime import Runtime
+from tracker.adapters.models import Article
+from tracker.engine.runtime import Runtime
 from tracker.services import articles
 
 NOW = datetime.now(UTC).replace(microsecond=0)

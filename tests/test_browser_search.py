@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from tests.factories import article_page, story
 from tests.pageserver import PageServer
 from tests.test_browser import browser, database_url, live, make_admin, page, pytestmark, save  # noqa: F401
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
 from tracker.services import accounts, articles
 from tracker.services.checks import check_article
 

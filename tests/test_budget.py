@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tracker import budget
-from tracker.errors import CheckError
+from tracker.domain import budget
+from tracker.domain.errors import CheckError
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from tests.factories import article_page, story
 from tests.pageserver import PageServer
-from tracker.models import Article, Check, Site, Version
-from tracker.runtime import Runtime
+from tracker.adapters.models import Article, Check, Site, Version
+from tracker.engine.runtime import Runtime
 from tracker.services import articles
 from tracker.services.checks import check_article, record_check
 from tracker.services.observing import check_target, observe

@@ -28,7 +28,7 @@ from tests.factories import (
 )
 from tests.pageserver import PageServer
 from tests.test_run_command import ROOT, free_port, wait_for
-from tracker.deliverer import Deliverer, DelivererSettings
+from tracker.engine.deliverer import Deliverer, DelivererSettings
 
 HREF = re.compile(r'href="([^"]+)"')
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tracker.diff import (
+from tracker.domain.diff import (
     EMPTY,
     ArticleText,
     Block,

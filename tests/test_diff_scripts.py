@@ -1,5 +1,5 @@
 """Diffs in every script: marks as tight in Chinese, Thai or German as in English, and never
-inside a grapheme cluster (tracker.textunits)."""
+inside a grapheme cluster (tracker.domain.textunits)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker import textunits
-from tracker.diff import ArticleText, diff_articles, word_changes
-from tracker.textunits import count_words, tokens
+from tracker.domain import textunits
+from tracker.domain.diff import ArticleText, diff_articles, word_changes
+from tracker.domain.textunits import count_words, tokens
 
 # Pieces of text from many scripts, including clusters that must never be cut: combining marks,
 # a Devanagari conjunct, an emoji family (joined by ZWJ), a flag, Thai with its vowel marks.

@@ -24,10 +24,10 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from tests.factories import auth, make_token, set_up_admin, token_in
 from tests.pageserver import PageServer
 from tests.test_alerts import SCHEMA, T0, changing_article, deliverer, edit, received
-from tracker.digests import Schedule, channel_message, describe, message, next_digest
-from tracker.models import Article, Delivery, Event, Webhook
-from tracker.netguard import AddressGuard
-from tracker.runtime import Runtime
+from tracker.adapters.models import Article, Delivery, Event, Webhook
+from tracker.adapters.netguard import AddressGuard
+from tracker.domain.digests import Schedule, channel_message, describe, message, next_digest
+from tracker.engine.runtime import Runtime
 from tracker.services import alerts
 from tracker.services.payloads import article_payload
 

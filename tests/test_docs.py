@@ -17,10 +17,10 @@ import requests
 
 import config
 from tests.pageserver import PageServer
-from tracker.signing import new_secret
+from tracker.adapters.webhooks import post_webhook
+from tracker.domain.signing import new_secret
 from tracker.web.openapi import document
 from tracker.web.openapi_markdown import COMMAND, api_reference, headings, slug
-from tracker.webhooks import post_webhook
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import FILLER, article_page, story
-from tracker.errors import ExtractError
-from tracker.extract import clean_byline, extract_article
+from tracker.domain.errors import ExtractError
+from tracker.domain.extract import clean_byline, extract_article
 
 
 def test_muo_example_extracts_title_byline_dates_and_blocks(muo):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.extract import extract_article
+from tracker.domain.extract import extract_article
 
 FILLER = "This paragraph holds enough ordinary words to count as the body of a real news article."
 

@@ -20,15 +20,15 @@ from sqlalchemy import func, select, update
 from tests.factories import article_page, auth, make_token, story
 from tests.pageserver import PageServer, Reply
 from tests.test_pages import token_in
-from tracker.errors import CheckError
-from tracker.feedpoller import FeedPoller, FeedPollerSettings
-from tracker.feeds import EntryOptions, advertised_feeds, read_feed
-from tracker.fetch import Fetcher, FetchLimits
-from tracker.models import Article, Event, FeedEntry, FeedFollow, FeedSource, Subscription
-from tracker.runtime import Runtime, make_feed_poller
+from tracker.adapters.fetch import Fetcher, FetchLimits
+from tracker.adapters.models import Article, Event, FeedEntry, FeedFollow, FeedSource, Subscription
+from tracker.domain.errors import CheckError
+from tracker.domain.feeds import EntryOptions, advertised_feeds, read_feed
+from tracker.engine.feedpoller import FeedPoller, FeedPollerSettings
+from tracker.engine.runtime import Runtime, make_feed_poller
+from tracker.engine.worker import Ticker
 from tracker.services import accounts, articles
 from tracker.services.checks import check_article
-from tracker.worker import Ticker
 
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 SCHEMA = json.loads(

@@ -13,10 +13,10 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from tests.pageserver import PageServer, Reply
-from tracker.charsets import decode_html
-from tracker.errors import FetchError
-from tracker.fetch import Fetcher, FetchLimits, Validators
-from tracker.netguard import AddressGuard
+from tracker.adapters.fetch import Fetcher, FetchLimits, Validators
+from tracker.adapters.netguard import AddressGuard
+from tracker.domain.charsets import decode_html
+from tracker.domain.errors import FetchError
 
 PAGE = "<!doctype html><html><head><title>T</title></head><body><p>Grüße, café</p></body></html>"
 NO_VALIDATORS = Validators()

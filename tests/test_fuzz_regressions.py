@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 
 from bench.fuzz import PAGE, URL, check_extract, check_url
 from tests.factories import article_page, auth, make_token, story
-from tracker.errors import ExtractError, InvalidInput
-from tracker.extract import extract_article
-from tracker.normalize import clean_text
-from tracker.urls import normalize_url
+from tracker.domain.errors import ExtractError, InvalidInput
+from tracker.domain.extract import extract_article
+from tracker.domain.normalize import clean_text
+from tracker.domain.urls import normalize_url
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, func, select, text
 from tests.conftest import POSTGRES
 from tests.factories import article_page, command_env, story
 from tests.pageserver import PageServer, Reply
-from tracker import db
-from tracker.models import Check
-from tracker.runtime import Runtime
+from tracker.adapters import db
+from tracker.adapters.models import Check
+from tracker.engine.runtime import Runtime
 from tracker.services import accounts, alerts, articles, queue
 from tracker.services.copying import row_counts
 

@@ -14,9 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
-from tracker import create_app, worker
-from tracker.models import WorkerHeartbeat
-from tracker.runtime import worker_name
+from tracker.adapters.models import WorkerHeartbeat
+from tracker.engine import worker
+from tracker.engine.runtime import worker_name
+from tracker.factory import create_app
 
 # Nothing listens on port 1: connections are refused at once (connect_timeout bounds the rest).
 UNREACHABLE = "postgresql+psycopg://x@127.0.0.1:1/none?connect_timeout=2"

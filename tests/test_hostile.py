@@ -23,14 +23,14 @@ from tests.factories import article_page, auth, make_token, story
 from tests.hostileserver import Dripping, Forever, head, raw
 from tests.pageserver import Handler, PageServer, Reply
 from tests.test_checks import check, track
-from tracker.charsets import decode_html
-from tracker.errors import CheckError, FetchError
-from tracker.extract import extract_article
-from tracker.fetch import Fetcher, FetchLimits
-from tracker.models import Article, Version
-from tracker.netguard import AddressGuard
-from tracker.outbound import fetch_resource, make_http
-from tracker.runtime import Runtime
+from tracker.adapters.fetch import Fetcher, FetchLimits
+from tracker.adapters.models import Article, Version
+from tracker.adapters.netguard import AddressGuard
+from tracker.adapters.outbound import fetch_resource, make_http
+from tracker.domain.charsets import decode_html
+from tracker.domain.errors import CheckError, FetchError
+from tracker.domain.extract import extract_article
+from tracker.engine.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
@@ -397,12 +397,12 @@ def test_a_submitted_body_of_invalid_utf8_is_refused(client: FlaskClient, runtim
 
 MEASURE = """
 import gc, re, sys, time
-from tracker.charsets import decode_html
-from tracker.errors import CheckError
-from tracker.extract import extract_article
-from tracker.fetch import Fetcher, FetchLimits
-from tracker.netguard import AddressGuard
-from tracker.outbound import fetch_resource, make_http
+from tracker.domain.charsets import decode_html
+from tracker.domain.errors import CheckError
+from tracker.domain.extract import extract_article
+from tracker.adapters.fetch import Fetcher, FetchLimits
+from tracker.adapters.netguard import AddressGuard
+from tracker.adapters.outbound import fetch_resource, make_http
 
 def kib(field):
     return int(re.search(field + r":\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))

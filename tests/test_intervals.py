@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tracker.intervals import ArticleTiming, IntervalPolicy, after_check, next_check_at, policy_from
+from tracker.domain.intervals import ArticleTiming, IntervalPolicy, after_check, next_check_at, policy_from
 
 T0 = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 POLICY = IntervalPolicy(jitter=0.0)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from tracker.db import loads_json
-from tracker.models import Webhook
-from tracker.runtime import Runtime
+from tracker.adapters.db import loads_json
+from tracker.adapters.models import Webhook
+from tracker.engine.runtime import Runtime
 from tracker.services import accounts
 
 

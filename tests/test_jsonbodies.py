@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import add_article, auth, make_token
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
 
 
 def test_api_bodies_are_compact_utf8_in_the_documented_field_order(client: FlaskClient, runtime: Runtime):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.diff import EMPTY, ArticleText, Summary, diff_articles
-from tracker.labels import VersionFacts, change_labels, summary_line
+from tracker.domain.diff import EMPTY, ArticleText, Summary, diff_articles
+from tracker.domain.labels import VersionFacts, change_labels, summary_line
 
 BASE = (
     "The council approved the budget on Tuesday after a long debate.",

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from tracker.diff import ArticleText, diff_articles
-from tracker.labels import VersionFacts, change_labels
+from tracker.domain.diff import ArticleText, diff_articles
+from tracker.domain.labels import VersionFacts, change_labels
 
 FACTS = VersionFacts(old_exists=True)
 BASE = {

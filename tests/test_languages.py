@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from tests.factories import add_article, check_now, make_token
 from tests.pageserver import PageServer
-from tracker.extract import extract_article, parse_html
-from tracker.languages import (
+from tracker.domain.extract import extract_article, parse_html
+from tracker.domain.languages import (
     article_language,
     belied_by_script,
     detected_language,
@@ -21,8 +21,8 @@ from tracker.languages import (
     language_tag,
     text_direction,
 )
-from tracker.pagemeta import page_meta
-from tracker.runtime import Runtime
+from tracker.domain.pagemeta import page_meta
+from tracker.engine.runtime import Runtime
 
 # The same news, as papers of each language would write it.
 NEWS = {

@@ -17,11 +17,11 @@ from standardwebhooks.webhooks import Webhook as Verifier
 
 from tests.factories import add_article, article_page, auth, make_token
 from tests.pageserver import PageServer, Reply
-from tracker.deliverer import Deliverer, DelivererSettings
-from tracker.intervals import IntervalPolicy, after_check
-from tracker.models import Article, Version
-from tracker.poller import Poller, PollerSettings
-from tracker.runtime import Runtime
+from tracker.adapters.models import Article, Version
+from tracker.domain.intervals import IntervalPolicy, after_check
+from tracker.engine.deliverer import Deliverer, DelivererSettings
+from tracker.engine.poller import Poller, PollerSettings
+from tracker.engine.runtime import Runtime
 from tracker.services.checks import check_article
 
 SCHEMA = json.loads(
@@ -337,7 +337,7 @@ def test_gone_articles_are_checked_every_six_hours_for_thirty_days_then_daily():
 
 
 def replace_timing(**values):
-    from tracker.intervals import ArticleTiming
+    from tracker.domain.intervals import ArticleTiming
 
     return ArticleTiming(
         **{

@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 import config
 from tests.factories import article_page, auth, gunicorn, make_token, story
 from tests.pageserver import PageServer, Reply
-from tracker.logs import configure_logging
-from tracker.runtime import Runtime
+from tracker.adapters.logs import configure_logging
+from tracker.engine.runtime import Runtime
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +87,7 @@ def test_text_logs_are_one_readable_line_per_check(
     article = client.post("/api/v1/articles", json={"url": site.url("/gone")}, headers=auth(token)).get_json()
     client.post(f"/api/v1/articles/{article['id']}/check", headers=auth(token))
     (line,) = [line for line in capsys.readouterr().err.splitlines() if " check article=" in line]
-    assert line.split(" INFO tracker.metrics: ")[1].startswith(
+    assert line.split(" INFO tracker.adapters.metrics: ")[1].startswith(
         f"check article={article['id']} host=127.0.0.1 outcome=error error=http_404 http_status=404 duration_ms="
     )
 

@@ -22,11 +22,11 @@ from sqlalchemy import func, select, update
 
 from tests.factories import article_page, auth, command_env, make_token, story
 from tests.pageserver import PageServer, Reply
-from tracker import create_app
-from tracker.metrics import process_registry
-from tracker.models import Article, Check, WorkerHeartbeat
-from tracker.poller import Poller, PollerSettings, PollReport
-from tracker.runtime import Runtime
+from tracker.adapters.metrics import process_registry
+from tracker.adapters.models import Article, Check, WorkerHeartbeat
+from tracker.engine.poller import Poller, PollerSettings, PollReport
+from tracker.engine.runtime import Runtime
+from tracker.factory import create_app
 from tracker.services import articles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,7 +194,7 @@ def test_an_unreachable_database_is_a_gauge_not_an_error():
 
 
 COUNT_ONE_CHECK = """
-from tracker.metrics import CheckSeen, count_check
+from tracker.adapters.metrics import CheckSeen, count_check
 count_check(CheckSeen(article_id=1, host="example.com", outcome="unchanged", error_code=None,
                       http_status=200, duration_ms=120, fetch_ms=120, read_ms=None))
 """

@@ -27,11 +27,11 @@ from tests.data.corpus import Page
 from tests.data.corpus.scoring import judge_page
 from tests.data.multilingual import load_fragments, load_pages, load_sources
 from tests.data.multilingual.build import FRAGMENT_EDITS, Fragment
-from tracker.diff import ArticleText, TextDiff, diff_articles
-from tracker.errors import ExtractError
-from tracker.extract import ExtractedArticle, extract_article
-from tracker.labels import VersionFacts, change_labels
-from tracker.normalize import clean_text
+from tracker.domain.diff import ArticleText, TextDiff, diff_articles
+from tracker.domain.errors import ExtractError
+from tracker.domain.extract import ExtractedArticle, extract_article
+from tracker.domain.labels import VersionFacts, change_labels
+from tracker.domain.normalize import clean_text
 
 PAGES = load_pages()
 BY_NAME = {page.name: page for page in PAGES}

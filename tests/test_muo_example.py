@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from tests.conftest import DATA
 from tests.factories import add_article, check_now, make_token
 from tests.pageserver import PageServer
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
 
 EXPECTED = json.loads((DATA / "muo-parler" / "expected.json").read_text())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.noise import clean_blocks, is_noise_block, without_noise_phrases
+from tracker.domain.noise import clean_blocks, is_noise_block, without_noise_phrases
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tracker.noise import clean_blocks, is_noise_block, without_noise_phrases
+from tracker.domain.noise import clean_blocks, is_noise_block, without_noise_phrases
 
 RELATIVE_TIMES = [
     "vor 3 Minuten",  # German

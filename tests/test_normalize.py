@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.normalize import clean_paragraphs, clean_text, content_hash
+from tracker.domain.normalize import clean_paragraphs, clean_text, content_hash
 
 
 def test_clean_text_collapses_whitespace_and_removes_zero_width_characters():

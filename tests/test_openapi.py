@@ -27,11 +27,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from tests.factories import article_page, auth, make_token, story
-from tracker import create_app
-from tracker.errors import FetchError
-from tracker.fetch import Page, Validators
-from tracker.netguard import AddressGuard
-from tracker.runtime import make_feed_poller
+from tracker.adapters.fetch import Page, Validators
+from tracker.adapters.netguard import AddressGuard
+from tracker.domain.errors import FetchError
+from tracker.engine.runtime import make_feed_poller
+from tracker.factory import create_app
 from tracker.services import alerts, checks
 from tracker.web.openapi import BASE, SPEC_PATH, document
 

@@ -19,7 +19,7 @@ from tests.factories import add_article, auth, cli_token, command_env, make_toke
 from tests.hostileserver import Dripping, head, raw
 from tests.pageserver import PageServer
 from tests.test_run_command import free_port, wait_for
-from tracker import create_app
+from tracker.factory import create_app
 from tracker.web.outbound_limits import Busy, Slots
 
 ROOT = Path(__file__).resolve().parent.parent

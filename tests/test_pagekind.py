@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.pagekind import PageFacts, not_the_article
+from tracker.domain.pagekind import PageFacts, not_the_article
 
 ARTICLE = "https://news.example.com/2026/03/05/budget-approved"
 

@@ -21,10 +21,10 @@ from tests.pageserver import PageServer
 from tests.test_baselines import check, promo_page, set_site_rules
 from tests.test_private_by_default import admin, fresh  # noqa: F401  (a fixture)
 from tests.test_reading import T0, seed
-from tracker.models import Article
-from tracker.normalize import word_count
+from tracker.adapters.models import Article
+from tracker.domain.normalize import word_count
+from tracker.domain.textunits import count_words
 from tracker.services import accounts, history
-from tracker.textunits import count_words
 
 
 def add_through_form(client: FlaskClient, url: str):

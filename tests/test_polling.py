@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 
 from tests.factories import article_page, story
 from tests.pageserver import PageServer, Reply, send
-from tracker.fetch import Fetch, Fetcher, FetchLimits
-from tracker.models import Article, Check
-from tracker.netguard import AddressGuard
-from tracker.poller import Poller, PollerSettings, PollReport
-from tracker.runtime import Runtime
+from tracker.adapters.fetch import Fetch, Fetcher, FetchLimits
+from tracker.adapters.models import Article, Check
+from tracker.adapters.netguard import AddressGuard
+from tracker.engine.poller import Poller, PollerSettings, PollReport
+from tracker.engine.runtime import Runtime
 from tracker.services import articles
 from tracker.services.queue import claim_due
 

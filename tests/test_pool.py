@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from tracker import db
+from tracker.adapters import db
 
 pytestmark = pytest.mark.postgresql
 

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import add_article, make_token, post_form, sign_in
-from tracker import create_app
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
+from tracker.factory import create_app
 from tracker.services import accounts
 
 # GET routes an anonymous visitor may always use: signing in, health, metrics, the API's description.

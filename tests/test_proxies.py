@@ -16,7 +16,7 @@ import requests
 from config import SettingError
 from tests.factories import cli_token, command_env, gunicorn, token_in
 from tests.test_run_command import ROOT, free_port, wait_for
-from tracker import create_app
+from tracker.factory import create_app
 from tracker.services import accounts
 from tracker.web.proxies import TrustedProxies, trusted_networks
 

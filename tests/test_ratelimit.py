@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import auth, make_token
-from tracker import create_app
+from tracker.factory import create_app
 from tracker.web.limits import counter_prefix
 
 REDIS_URL = "redis://127.0.0.1:6379/15"

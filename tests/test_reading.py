@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from tests.factories import article_page, make_token, set_up_admin, story
 from tests.pageserver import PageServer
-from tracker import create_app
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
+from tracker.factory import create_app
 from tracker.services import articles
 from tracker.services.checks import check_article
 from tracker.web import pages

@@ -12,13 +12,13 @@ import pytest
 
 from tests.factories import FILLER
 from tests.pageserver import PageServer
-from tracker.errors import FetchError
-from tracker.extract import extract_article
-from tracker.fetch import FetchLimits, Validators
-from tracker.netguard import AddressGuard
-from tracker.outbound import fetch_resource, make_http
-from tracker.render import BrowserSettings, render_page
-from tracker.rules import make_rules
+from tracker.adapters.fetch import FetchLimits, Validators
+from tracker.adapters.netguard import AddressGuard
+from tracker.adapters.outbound import fetch_resource, make_http
+from tracker.adapters.render import BrowserSettings, render_page
+from tracker.domain.errors import FetchError
+from tracker.domain.extract import extract_article
+from tracker.domain.rules import make_rules
 
 pytestmark = [
     pytest.mark.browser,

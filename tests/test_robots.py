@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from tests.factories import article_page, story
 from tests.pageserver import PageServer
-from tracker.robots import Robots
-from tracker.runtime import Runtime
+from tracker.adapters.robots import Robots
+from tracker.engine.runtime import Runtime
 from tracker.services import articles, rules
 from tracker.services.checks import check_article
 
@@ -48,8 +48,8 @@ def test_a_site_rule_can_switch_robots_txt_off(runtime: Runtime, site: PageServe
 
 
 def test_a_missing_or_broken_robots_txt_allows_everything(site: PageServer):
-    from tracker.fetch import Fetcher, FetchLimits
-    from tracker.netguard import AddressGuard
+    from tracker.adapters.fetch import Fetcher, FetchLimits
+    from tracker.adapters.netguard import AddressGuard
 
     fetcher = Fetcher(AddressGuard(allow_private=True), user_agent="Test/1", limits=FetchLimits())
     robots = Robots(fetcher.text, user_agent="Test/1")

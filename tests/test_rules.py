@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import FILLER, article_page, story
-from tracker.errors import InvalidInput
-from tracker.extract import extract_article, extractor_name
-from tracker.rules import DEFAULT_RULES, make_rules
+from tracker.domain.errors import InvalidInput
+from tracker.domain.extract import extract_article, extractor_name
+from tracker.domain.rules import DEFAULT_RULES, make_rules
 
 PROMO = "Listen to our podcast every morning on the way to work, wherever you get your podcasts."
 PAGE = article_page("Budget approved", story(4)).replace(

@@ -13,8 +13,9 @@ from flask.testing import FlaskClient
 
 from tests.factories import article_page, auth, make_token, sign_in, story
 from tests.pageserver import PageServer
-from tracker import create_app, db
-from tracker.runtime import Runtime
+from tracker.adapters import db
+from tracker.engine.runtime import Runtime
+from tracker.factory import create_app
 from tracker.services import accounts, articles, watchlists
 from tracker.services.checks import check_article
 

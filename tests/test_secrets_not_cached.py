@@ -11,7 +11,7 @@ from werkzeug.test import TestResponse
 
 from tests.factories import auth, make_token, post_form, set_up_admin, token_in
 from tests.pageserver import PageServer
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
 
 Call = Callable[[FlaskClient, str, PageServer], TestResponse]
 

@@ -19,8 +19,8 @@ from werkzeug.serving import make_server
 
 from tests.factories import article_page, auth, gunicorn, make_token, story
 from tests.pageserver import PageServer, Reply
-from tracker.models import User
-from tracker.runtime import Runtime
+from tracker.adapters.models import User
+from tracker.engine.runtime import Runtime
 from tracker.services import accounts
 
 

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.factories import post_form, set_up_admin, sign_in, token_in
-from tracker.models import ApiToken
-from tracker.runtime import Runtime
+from tracker.adapters.models import ApiToken
+from tracker.engine.runtime import Runtime
 
 PASSWORD = "correct horse"
 NEW_PASSWORD = "battery staple"

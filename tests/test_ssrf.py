@@ -21,14 +21,14 @@ import pytest
 
 import config
 from tests.pageserver import PageServer, Reply
-from tracker.addresses import IPAddress
-from tracker.errors import FetchError, InvalidInput
-from tracker.fetch import Fetcher, FetchLimits
-from tracker.netguard import AddressGuard
-from tracker.outbound import make_http
-from tracker.runtime import build_runtime
-from tracker.urls import submitted_url
-from tracker.webhooks import notify_channel
+from tracker.adapters.fetch import Fetcher, FetchLimits
+from tracker.adapters.netguard import AddressGuard
+from tracker.adapters.outbound import make_http
+from tracker.adapters.webhooks import notify_channel
+from tracker.domain.addresses import IPAddress
+from tracker.domain.errors import FetchError, InvalidInput
+from tracker.domain.urls import submitted_url
+from tracker.engine.runtime import build_runtime
 
 LIMITS = FetchLimits(max_bytes=100_000, connect_timeout=1, read_timeout=1, deadline=2)
 BLOCKED = "blocked_address"

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from tests.factories import article_page, set_up_admin, sign_in, story
 from tests.pageserver import PageServer
 from tests.test_browser import CHROMIUM, browser, live, make_admin, page, save  # noqa: F401 (fixtures)
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
 from tracker.services import accounts, articles
 from tracker.services.checks import check_article
 from tracker.services.heartbeats import Beat, record_heartbeat

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tracker.timeline import HeadlineTest, Note, VersionEntry, notes_between, timeline
+from tracker.domain.timeline import HeadlineTest, Note, VersionEntry, notes_between, timeline
 
 T0 = datetime(2026, 3, 5, tzinfo=UTC)
 

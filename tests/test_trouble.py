@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.trouble import SENTENCES, Trouble, error_words, times, trouble
+from tracker.domain.trouble import SENTENCES, Trouble, error_words, times, trouble
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import ipaddress
 
 import pytest
 
-from tracker.addresses import literal_address, refusal_reason
-from tracker.errors import InvalidInput
-from tracker.urls import normalize_url, own_site_url, submitted_url
+from tracker.domain.addresses import literal_address, refusal_reason
+from tracker.domain.errors import InvalidInput
+from tracker.domain.urls import normalize_url, own_site_url, submitted_url
 
 
 @pytest.mark.parametrize(

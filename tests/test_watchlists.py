@@ -27,8 +27,8 @@ from tests.factories import (
     story,
 )
 from tests.pageserver import PageServer
-from tracker.listfiles import FORMULA_STARTS, WatchedArticle, read_list, write_csv
-from tracker.models import Article, Subscription
+from tracker.adapters.models import Article, Subscription
+from tracker.domain.listfiles import FORMULA_STARTS, WatchedArticle, read_list, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 

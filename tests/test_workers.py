@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from tests.factories import article_page, command_env, story
 from tests.pageserver import PageServer, Reply, send
-from tracker.db import make_engine, make_sessions
-from tracker.models import Article, Check, Version
+from tracker.adapters.db import make_engine, make_sessions
+from tracker.adapters.models import Article, Check, Version
 from tracker.services import articles
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,24 +1,7 @@
-"""The article revision tracker. `create_app` builds the web app and wires it; it starts nothing."""
+"""The article revision tracker, in layers: each package imports only those below it.
 
-from __future__ import annotations
-
-from typing import Any
-
-from flask import Flask
-
-import config
-from tracker import cli, web
-from tracker.runtime import build_runtime
-from tracker.web.jsonbodies import OrjsonProvider
-
-
-def create_app(**overrides: Any) -> Flask:
-    """Build the web app from the settings (TRACKER_* variables, then overrides). Starts no threads."""
-    settings = config.load(**overrides)
-    app = Flask(__name__, template_folder=str(config.ROOT / "templates"), static_folder="web/static")
-    app.config.update(SECRET_KEY=config.secret_key(settings), MAX_CONTENT_LENGTH=2 * 1024 * 1024)
-    app.json = OrjsonProvider(app)
-    app.extensions["tracker"] = build_runtime(settings)
-    web.init_app(app)
-    cli.init_app(app)
-    return app
+`domain` (pure: extraction, noise, diffs, labels) < `adapters` (database, network, browser) <
+`services` (one use case per module, inside one transaction) < `engine` (poller, deliverer, feed
+poller, worker) < `web` and `cli`; `factory.create_app` wires them. Importing this package loads
+nothing, so a process pays only for the layers it runs. The contracts live in `.importlinter`.
+"""

@@ -12,13 +12,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
-from tracker import db, worker
-from tracker.errors import TrackerError
-from tracker.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
-from tracker.logs import configure_logging
-from tracker.metrics import serve_metrics
-from tracker.models import User
-from tracker.runtime import Runtime, make_deliverer, make_poller
+from tracker.adapters import db
+from tracker.adapters.logs import configure_logging
+from tracker.adapters.metrics import serve_metrics
+from tracker.adapters.models import User
+from tracker.domain.errors import TrackerError
+from tracker.domain.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
+from tracker.engine import worker
+from tracker.engine.runtime import Runtime, make_deliverer, make_poller
 from tracker.services import accounts, articles, checks, copying, importing, queue, watchlists
 
 tracker_group = AppGroup("tracker", help="Track articles and check them.")

@@ -12,8 +12,8 @@ from dataclasses import asdict
 import sqlalchemy as sa
 from alembic import op
 
-from tracker.diff import EMPTY, ArticleText, diff_articles
-from tracker.searchtext import document
+from tracker.domain.diff import EMPTY, ArticleText, diff_articles
+from tracker.domain.searchtext import document
 
 revision = "0011"
 down_revision = "0010"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from tracker.db import make_engine, make_sessions
+from tracker.adapters.db import make_engine, make_sessions
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from sqlalchemy.orm import sessionmaker
 from tests.factories import article_page, story
 from tests.pageserver import PageServer
 from tests.test_workers import add, count, wait_until
-from tracker.models import Article
-from tracker.runtime import Runtime
-from tracker.worker import start_in_background
+from tracker.adapters.models import Article
+from tracker.engine.runtime import Runtime
+from tracker.engine.worker import start_in_background
 
 pytestmark = pytest.mark.slow
 

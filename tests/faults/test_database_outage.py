@@ -21,7 +21,7 @@ from tests.factories import article_page, command_env, story
 from tests.faults.tcpproxy import TcpProxy
 from tests.pageserver import PageServer, Reply
 from tests.test_workers import ROOT, count, start_worker, stop, wait_until
-from tracker.models import Article, Delivery, Version
+from tracker.adapters.models import Article, Delivery, Version
 from tracker.services import accounts, alerts, articles
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.slow]

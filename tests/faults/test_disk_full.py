@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from tests.factories import article_page, command_env
 from tests.pageserver import PageServer
 from tests.test_workers import ROOT, add, count, stop, wait_until
-from tracker.models import Article, Check
+from tracker.adapters.models import Article, Check
 
 pytestmark = pytest.mark.slow
 

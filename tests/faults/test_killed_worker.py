@@ -21,7 +21,7 @@ from sqlalchemy.orm import sessionmaker
 from tests.factories import article_page, story
 from tests.pageserver import PageServer, Reply, send
 from tests.test_workers import add, count, start_worker, stop, wait_until
-from tracker.models import Article, Check, Version
+from tracker.adapters.models import Article, Check, Version
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.slow]
 LEASE = "3"

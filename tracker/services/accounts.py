@@ -14,8 +14,8 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
-from tracker.models import ApiToken, Invite, User
+from tracker.adapters.models import ApiToken, Invite, User
+from tracker.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,80}")
 MIN_PASSWORD = 8

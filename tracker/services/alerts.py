@@ -15,16 +15,16 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from tracker import urls
-from tracker.diff import TextDiff, diff_articles
-from tracker.errors import InvalidInput, NotFound
-from tracker.labels import LABEL_WORDS, VersionFacts, change_labels, summary_line
-from tracker.models import MAX_ID, Article, Delivery, Event, Subscription, Version, Webhook
+from tracker.adapters.models import MAX_ID, Article, Delivery, Event, Subscription, Version, Webhook
+from tracker.adapters.webhooks import Attempt
+from tracker.domain import urls
+from tracker.domain.diff import TextDiff, diff_articles
+from tracker.domain.errors import InvalidInput, NotFound
+from tracker.domain.labels import LABEL_WORDS, VersionFacts, change_labels, summary_line
+from tracker.domain.signing import new_secret
 from tracker.services import digests, outbox, queue, watchlists
 from tracker.services.history import VersionDiff, version_text
 from tracker.services.payloads import article_payload, diff_payload, iso
-from tracker.signing import new_secret
-from tracker.webhooks import Attempt
 
 EVENTS = (
     "article.changed",

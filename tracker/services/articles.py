@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 from sqlalchemy import BindParameter, Row, Select, Text, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from tracker import urls
-from tracker.errors import InvalidInput, NotFound
-from tracker.models import ARTICLE_STATUSES, Article, ArticleAlias, Subscription
-from tracker.trouble import Trouble, trouble
+from tracker.adapters.models import ARTICLE_STATUSES, Article, ArticleAlias, Subscription
+from tracker.domain import urls
+from tracker.domain.errors import InvalidInput, NotFound
+from tracker.domain.trouble import Trouble, trouble
 
 T = TypeVar("T")
 MIN_INTERVAL = 60

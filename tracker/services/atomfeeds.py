@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Version
+from tracker.adapters.models import Version
 from tracker.services import changefeed, history
 from tracker.services.articles import ArticleFilter, article_ids, get_article
 from tracker.services.changefeed import LifecycleEntry

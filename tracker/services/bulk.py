@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracker.errors import InvalidInput
-from tracker.models import MAX_ID, Article, Subscription
+from tracker.adapters.models import MAX_ID, Article, Subscription
+from tracker.domain.errors import InvalidInput
 from tracker.services.articles import ArticleFilter, article_ids, checked_statuses, chunks, follower_counts
 from tracker.services.queue import CHECKED_STATUSES
 from tracker.services.watchlists import MAX_TAGS, checked_tags

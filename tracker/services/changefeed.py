@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
-from tracker.errors import InvalidInput
-from tracker.models import Article, LifecycleEvent, Subscription
+from tracker.adapters.models import Article, LifecycleEvent, Subscription
+from tracker.domain.errors import InvalidInput
+from tracker.domain.timeline import Note
 from tracker.services import history
 from tracker.services.history import ChangeEntry
 from tracker.services.lifecycle import KINDS, Evidence, evidence_from, evidence_payload, explanation
 from tracker.services.payloads import change_payload, iso
-from tracker.timeline import Note
 
 KIND_WORDS = {"changed": "changed", "removed": "removed", "restored": "restored", "moved": "moved"}
 

@@ -11,17 +11,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, Table, bindparam, case, cast, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import intervals, urls
-from tracker.db import Base, UTCDateTime
-from tracker.diff import TextDiff
-from tracker.errors import CheckError
-from tracker.extract import ExtractedArticle
-from tracker.fetch import Fetch, Page
-from tracker.intervals import IntervalPolicy
-from tracker.metrics import CheckSeen, count_check
-from tracker.models import Article, Check, Site, Version
-from tracker.normalize import content_hash, word_count
-from tracker.robots import Robots
+from tracker.adapters.db import Base, UTCDateTime
+from tracker.adapters.fetch import Fetch, Page
+from tracker.adapters.metrics import CheckSeen, count_check
+from tracker.adapters.models import Article, Check, Site, Version
+from tracker.adapters.robots import Robots
+from tracker.domain import intervals, urls
+from tracker.domain.diff import TextDiff
+from tracker.domain.errors import CheckError
+from tracker.domain.extract import ExtractedArticle
+from tracker.domain.intervals import IntervalPolicy
+from tracker.domain.normalize import content_hash, word_count
 from tracker.services import alerts, lifecycle, search
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
 from tracker.services.history import change_between

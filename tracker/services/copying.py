@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, func, select, text
 
-from tracker.db import Base
-from tracker.errors import Conflict
+from tracker.adapters.db import Base
+from tracker.domain.errors import Conflict
 
 CHUNK = 500
 

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tracker import digests
-from tracker.digests import DEFAULT_HOUR, DEFAULT_TIMEZONE, DIGEST, MODES, WEEKDAYS, Schedule
-from tracker.errors import InvalidInput
-from tracker.models import Delivery, Event, Webhook
+from tracker.adapters.models import Delivery, Event, Webhook
+from tracker.domain import digests
+from tracker.domain.digests import DEFAULT_HOUR, DEFAULT_TIMEZONE, DIGEST, MODES, WEEKDAYS, Schedule
+from tracker.domain.errors import InvalidInput
 from tracker.services import outbox
 from tracker.services.payloads import iso
 

@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import intervals, urls
-from tracker.errors import CheckError, InvalidInput, NotFound
-from tracker.feeds import MAX_ENTRIES, EntryOptions, Feed, FeedItem, checked_days, checked_patterns
-from tracker.fetch import Fetch, Validators
-from tracker.models import Article, FeedEntry, FeedFollow, FeedSource, Subscription
+from tracker.adapters.fetch import Fetch, Validators
+from tracker.adapters.models import Article, FeedEntry, FeedFollow, FeedSource, Subscription
+from tracker.domain import intervals, urls
+from tracker.domain.errors import CheckError, InvalidInput, NotFound
+from tracker.domain.feeds import MAX_ENTRIES, EntryOptions, Feed, FeedItem, checked_days, checked_patterns
 from tracker.services import alerts, articles, queue, watchlists
 from tracker.services.payloads import article_payload, iso
 
@@ -43,7 +43,7 @@ class FeedReading:
     """What following and polling feeds need from the process: sessions, a fetcher, the clock."""
 
     sessions: sessionmaker
-    fetch: Fetch  # takes any content type: the body is judged by tracker.feeds
+    fetch: Fetch  # takes any content type: the body is judged by tracker.domain.feeds
     clock: Callable[[], datetime]
     policy: FeedPolicy = field(default_factory=FeedPolicy)
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from tracker.models import WorkerHeartbeat
+from tracker.adapters.models import WorkerHeartbeat
 
 FORGET_AFTER = timedelta(days=1)  # a worker silent this long is gone, not late
 

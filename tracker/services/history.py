@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import Row, String, cast, exists, select
 from sqlalchemy.orm import Session, undefer
 
-from tracker.diff import EMPTY, ArticleText, TextDiff, diff_articles
-from tracker.errors import InvalidInput, NotFound
-from tracker.labels import LABEL_WORDS, VersionFacts, change_labels
-from tracker.models import Article, Check, Subscription, Version
-from tracker.timeline import VersionEntry
+from tracker.adapters.models import Article, Check, Subscription, Version
+from tracker.domain.diff import EMPTY, ArticleText, TextDiff, diff_articles
+from tracker.domain.errors import InvalidInput, NotFound
+from tracker.domain.labels import LABEL_WORDS, VersionFacts, change_labels
+from tracker.domain.timeline import VersionEntry
 
 
 @dataclass(frozen=True, slots=True)

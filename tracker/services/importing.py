@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import urls
-from tracker.errors import TrackerError
-from tracker.listfiles import BadLine, ListLine, WatchedArticle
-from tracker.models import Article, Subscription
+from tracker.adapters.models import Article, Subscription
+from tracker.domain import urls
+from tracker.domain.errors import TrackerError
+from tracker.domain.listfiles import BadLine, ListLine, WatchedArticle
 from tracker.services import articles, watchlists
 
 

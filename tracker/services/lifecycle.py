@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import urls
-from tracker.errors import InvalidInput
-from tracker.models import Article, ArticleAlias, LifecycleEvent
-from tracker.pagekind import is_moved_article
+from tracker.adapters.models import Article, ArticleAlias, LifecycleEvent
+from tracker.domain import urls
+from tracker.domain.errors import InvalidInput
+from tracker.domain.pagekind import is_moved_article
 from tracker.services import alerts
 from tracker.services.articles import tracked_as
 from tracker.services.observing import Observation

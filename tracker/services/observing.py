@@ -16,17 +16,17 @@ from datetime import datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from tracker import budget
-from tracker.charsets import decode_html
-from tracker.errors import CheckError, ExtractError
-from tracker.extract import ExtractedArticle, extract_article, extractor_name
-from tracker.fetch import Fetch, Page, Validators
-from tracker.intervals import ArticleTiming
-from tracker.models import Article, Site, Version
-from tracker.normalize import content_hash, word_count
-from tracker.pagekind import PageFacts, not_the_article
-from tracker.robots import Robots
-from tracker.rules import DEFAULT_RULES, ExtractionRules
+from tracker.adapters.fetch import Fetch, Page, Validators
+from tracker.adapters.models import Article, Site, Version
+from tracker.adapters.robots import Robots
+from tracker.domain import budget
+from tracker.domain.charsets import decode_html
+from tracker.domain.errors import CheckError, ExtractError
+from tracker.domain.extract import ExtractedArticle, extract_article, extractor_name
+from tracker.domain.intervals import ArticleTiming
+from tracker.domain.normalize import content_hash, word_count
+from tracker.domain.pagekind import PageFacts, not_the_article
+from tracker.domain.rules import DEFAULT_RULES, ExtractionRules
 from tracker.services.history import get_version
 from tracker.services.rules import rules_for_articles
 

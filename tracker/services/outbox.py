@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tracker.models import Delivery, Event, Webhook
+from tracker.adapters.models import Delivery, Event, Webhook
 
 
 def add_event(

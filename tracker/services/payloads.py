@@ -9,10 +9,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from tracker.diff import Block, FieldChange, Fold, TextDiff, fold_unchanged
-from tracker.digests import WEEKDAYS
-from tracker.feeds import FeedLink
-from tracker.models import (
+from tracker.adapters.models import (
     ApiToken,
     Article,
     Check,
@@ -25,11 +22,14 @@ from tracker.models import (
     Version,
     Webhook,
 )
-from tracker.rules import ExtractionRules
+from tracker.domain.diff import Block, FieldChange, Fold, TextDiff, fold_unchanged
+from tracker.domain.digests import WEEKDAYS
+from tracker.domain.feeds import FeedLink
+from tracker.domain.rules import ExtractionRules
+from tracker.domain.trouble import error_words
 from tracker.services.articles import ListedArticle
 from tracker.services.history import ChangeEntry, VersionDiff
 from tracker.services.search import SearchHit
-from tracker.trouble import error_words
 
 if TYPE_CHECKING:  # services.feeds builds its alerts with this module
     from tracker.services.feeds import PollResult

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracker.models import Article, Check
+from tracker.adapters.models import Article, Check
 
 # Gone articles are checked too, at the slow pace of the interval policy, to see them come back.
 CHECKED_STATUSES = ("active", "failing", "gone")

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from tracker.errors import NotFound
-from tracker.models import Article, ExtractionRule, RuleChange
-from tracker.rules import DEFAULT_RULES, ExtractionRules, make_rules
+from tracker.adapters.models import Article, ExtractionRule, RuleChange
+from tracker.domain.errors import NotFound
+from tracker.domain.rules import DEFAULT_RULES, ExtractionRules, make_rules
 
 
 def rules_of(row: ExtractionRule | None) -> ExtractionRules:

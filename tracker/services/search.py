@@ -1,6 +1,6 @@
 """Search across every version: the search row written with each version, and queries over them.
 
-Each database matches the terms of tracker.searchtext through an index of its own, made by
+Each database matches the terms of tracker.domain.searchtext through an index of its own, made by
 migration 0011: SQLite an FTS5 table with the trigram tokenizer (a phrase of trigrams is an exact
 substring, so " amazon " is the whole word and " 美 国 " two characters side by side), PostgreSQL a
 generated tsvector column ('simple' configuration) beside each terms column with a GIN index, each
@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Text, cast, column, exists, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
-from tracker.diff import TextDiff
-from tracker.models import Article, Subscription, Version, VersionSearch
-from tracker.searchtext import Query, SnippetPart, document, snippet
+from tracker.adapters.models import Article, Subscription, Version, VersionSearch
+from tracker.domain.diff import TextDiff
+from tracker.domain.searchtext import Query, SnippetPart, document, snippet
 from tracker.services.articles import contains_pattern, cursor_offset
 from tracker.services.history import version_text
 

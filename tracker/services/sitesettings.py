@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.models import SiteSetting
+from tracker.adapters.models import SiteSetting
 
 PUBLIC_READ = "public_read"  # anonymous visitors may read articles, versions, diffs and feeds
 ON, OFF = "on", "off"

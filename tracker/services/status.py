@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Mapped, Session
 
-from tracker.metrics import QueueFigures
-from tracker.models import ARTICLE_STATUSES, DELIVERY_STATUSES, Article, Check, Delivery
+from tracker.adapters.metrics import QueueFigures
+from tracker.adapters.models import ARTICLE_STATUSES, DELIVERY_STATUSES, Article, Check, Delivery
 from tracker.services.queue import CHECKED_STATUSES
 
 

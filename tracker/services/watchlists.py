@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.errors import InvalidInput, NotFound
-from tracker.models import Subscription
+from tracker.adapters.models import Subscription
+from tracker.domain.errors import InvalidInput, NotFound
 
 TAG = re.compile(r"[\w][\w .:/+-]{0,39}")
 MAX_TAGS = 20

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g
 
-from tracker.errors import AuthRequired, Forbidden
+from tracker.domain.errors import AuthRequired, Forbidden
 from tracker.services import articles, sitesettings
 from tracker.web.auth import Account
 from tracker.web.context import get_session, runtime

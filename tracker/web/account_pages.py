@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
-from tracker.errors import TrackerError
-from tracker.listfiles import ListFileError, guess_format, read_list
-from tracker.models import User
+from tracker.adapters.models import User
+from tracker.domain.errors import TrackerError
+from tracker.domain.listfiles import ListFileError, guess_format, read_list
 from tracker.services import accounts, importing, watchlists
 from tracker.web.auth import Account, end_sessions
 from tracker.web.context import get_session, now, runtime

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from tracker.errors import Forbidden
-from tracker.models import User
+from tracker.adapters.models import User
+from tracker.domain.errors import Forbidden
 from tracker.services import accounts
 from tracker.services.payloads import invite_payload, token_payload
 from tracker.web.api import authenticate, json_body, require_account

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from tracker.runtime import make_deliverer
+from tracker.adapters.webhooks import check_channel
+from tracker.engine.runtime import make_deliverer
 from tracker.services import alerts
 from tracker.services.payloads import delivery_payload, endpoint_payload, iso
 from tracker.web.api import authenticate, json_body, require_account
 from tracker.web.context import get_session, now, runtime
 from tracker.web.nostore import no_store
 from tracker.web.params import int_arg, limit_arg
-from tracker.webhooks import check_channel
 
 bp = Blueprint("alerts_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)

@@ -10,15 +10,15 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import Field
 
-from tracker.digests import DEFAULT_HOUR, WEEKDAYS, channel_message
-from tracker.errors import TrackerError
-from tracker.models import Webhook
-from tracker.runtime import make_deliverer
+from tracker.adapters.models import Webhook
+from tracker.adapters.webhooks import check_channel
+from tracker.domain.digests import DEFAULT_HOUR, WEEKDAYS, channel_message
+from tracker.domain.errors import TrackerError
+from tracker.engine.runtime import make_deliverer
 from tracker.services import alerts
 from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm, EndpointForm
 from tracker.web.nostore import no_store
-from tracker.webhooks import check_channel
 
 bp = Blueprint("alerts_pages", __name__, url_prefix="/alerts")
 SENT = {

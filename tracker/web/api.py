@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request, url_for
 from flask_login import current_user
 
-from tracker.errors import InvalidInput
-from tracker.models import Article
+from tracker.adapters.models import Article
+from tracker.domain.errors import InvalidInput
 from tracker.services import articles, changefeed, checks, history, watchlists
 from tracker.services.payloads import (
     check_payload,

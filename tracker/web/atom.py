@@ -11,10 +11,10 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from tracker.atom import AtomEntry, AtomFeed, atom_document, diff_excerpt
-from tracker.errors import NotFound
-from tracker.labels import LABEL_WORDS, summary_line
-from tracker.models import User
+from tracker.adapters.models import User
+from tracker.domain.atom import AtomEntry, AtomFeed, atom_document, diff_excerpt
+from tracker.domain.errors import NotFound
+from tracker.domain.labels import LABEL_WORDS, summary_line
 from tracker.services import accounts, articles, atomfeeds, watchlists
 from tracker.services.atomfeeds import FeedItem, moment
 from tracker.services.changefeed import LifecycleEntry

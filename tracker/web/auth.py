@@ -9,8 +9,8 @@ from flask import Blueprint, Flask, current_app, flash, redirect, render_templat
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from tracker.errors import AuthRequired, TrackerError
-from tracker.models import User
+from tracker.adapters.models import User
+from tracker.domain.errors import AuthRequired, TrackerError
 from tracker.services import accounts
 from tracker.web.context import get_session, now, request_token_owner, runtime
 from tracker.web.forms import ActionForm, LoginForm, SetupForm, SignupForm

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
-from tracker.runtime import Runtime
+from tracker.engine.runtime import Runtime
 from tracker.services import accounts
 
 

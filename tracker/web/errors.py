@@ -10,8 +10,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from tracker.db import outage_code
-from tracker.errors import AuthRequired, Conflict, Forbidden, InvalidInput, NotFound, TrackerError
+from tracker.adapters.db import outage_code
+from tracker.domain.errors import AuthRequired, Conflict, Forbidden, InvalidInput, NotFound, TrackerError
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE_PAGE = (

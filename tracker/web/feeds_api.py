@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from tracker.errors import InvalidInput
-from tracker.feeds import NotAFeed
-from tracker.runtime import make_feed_poller
+from tracker.domain.errors import InvalidInput
+from tracker.domain.feeds import NotAFeed
+from tracker.engine.runtime import make_feed_poller
 from tracker.services import feeds
 from tracker.services.payloads import feed_entry_payload, feed_link_payload, feed_payload, feed_poll_payload
 from tracker.web import outbound_limits

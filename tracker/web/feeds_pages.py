@@ -6,10 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker.errors import TrackerError
-from tracker.feeds import FeedLink, NotAFeed
-from tracker.models import FeedFollow, FeedSource
-from tracker.runtime import make_feed_poller
+from tracker.adapters.models import FeedFollow, FeedSource
+from tracker.domain.errors import TrackerError
+from tracker.domain.feeds import FeedLink, NotAFeed
+from tracker.engine.runtime import make_feed_poller
 from tracker.services import feeds
 from tracker.services.feeds import PollResult
 from tracker.web import outbound_limits

@@ -17,9 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.digests import DEFAULT_HOUR, DEFAULT_TIMEZONE, WEEKDAYS
-from tracker.errors import InvalidInput
-from tracker.labels import LABEL_WORDS
+from tracker.domain.digests import DEFAULT_HOUR, DEFAULT_TIMEZONE, WEEKDAYS
+from tracker.domain.errors import InvalidInput
+from tracker.domain.labels import LABEL_WORDS
 from tracker.services.alerts import EVENTS
 
 

@@ -26,7 +26,7 @@ def healthz() -> Response:
 
 
 class Ticking(Protocol):
-    """The scheduler the run command starts in this process (tracker.worker.Ticker)."""
+    """The scheduler the run command starts in this process (tracker.engine.worker.Ticker)."""
 
     ticked_at: float  # time.monotonic() of the last tick
 

@@ -13,7 +13,7 @@ from flask import Response, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.sansio.response import Response as AnyResponse
 
-from tracker.errors import InvalidInput
+from tracker.domain.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
 # Our bodies nest a few levels. json's parser (and every walk over what it returns, such

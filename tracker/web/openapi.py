@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template
 from markupsafe import Markup, escape
 
-from tracker.searchtext import FIELDS
+from tracker.domain.searchtext import FIELDS
 from tracker.services.bulk import MAX_IDS
 from tracker.services.changefeed import KIND_WORDS
 from tracker.web.openapi_schemas import (

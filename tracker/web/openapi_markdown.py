@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tracker.trouble import HTTP_SENTENCES, SENTENCES, error_words
+from tracker.domain.trouble import HTTP_SENTENCES, SENTENCES, error_words
 from tracker.web.openapi import BASE, ERRORS, SPEC_PATH, document, limits, operations_tagged
 from tracker.web.openapi_schemas import Schema
 

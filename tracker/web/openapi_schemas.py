@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from tracker.diff import Summary
-from tracker.digests import DIGEST, MODES, WEEKDAYS
-from tracker.feeds import MAX_DAYS
-from tracker.labels import LABEL_WORDS
-from tracker.models import ARTICLE_STATUSES, DELIVERY_STATUSES, MAX_ID
-from tracker.rules import MAX_ITEMS, MAX_LENGTH
-from tracker.searchtext import FIELDS
+from tracker.adapters.models import ARTICLE_STATUSES, DELIVERY_STATUSES, MAX_ID
+from tracker.domain.diff import Summary
+from tracker.domain.digests import DIGEST, MODES, WEEKDAYS
+from tracker.domain.feeds import MAX_DAYS
+from tracker.domain.labels import LABEL_WORDS
+from tracker.domain.rules import MAX_ITEMS, MAX_LENGTH
+from tracker.domain.searchtext import FIELDS
 from tracker.services.alerts import EVENTS
 from tracker.services.articles import MAX_INTERVAL, MIN_INTERVAL, STATUSES_USERS_SET
 from tracker.services.bulk import ACTIONS, MAX_IDS

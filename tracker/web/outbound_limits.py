@@ -4,7 +4,7 @@ Such a request holds a web thread until its fetch ends, so a slow site (or one t
 second) could take every thread the server has. Each caller (user, or address) may have only a few
 of these requests in flight, and the process only a few in all, fewer than its threads: the rest
 are answered at once `429 busy` with Retry-After, and every other request still finds a thread.
-Their fetches also end sooner (TRACKER_REQUEST_FETCH_DEADLINE, in tracker.runtime). Check-now
+Their fetches also end sooner (TRACKER_REQUEST_FETCH_DEADLINE, in tracker.engine.runtime). Check-now
 keeps a pause per site too, whoever asks, so that nobody hammers a third-party site through us.
 """
 
@@ -27,7 +27,7 @@ from limits.strategies import MovingWindowRateLimiter
 from werkzeug.wrappers import Response
 
 from config import Settings
-from tracker.urls import host_of
+from tracker.domain.urls import host_of
 from tracker.web.errors import answer
 from tracker.web.limits import caller_key, keep_own_retry_after
 

@@ -9,8 +9,8 @@ from typing import Any
 from flask import request
 from werkzeug.exceptions import NotFound
 
-from tracker.errors import InvalidInput
-from tracker.models import MAX_ID
+from tracker.adapters.models import MAX_ID
+from tracker.domain.errors import InvalidInput
 from tracker.services.articles import ArticleFilter, checked_sort, checked_statuses
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500

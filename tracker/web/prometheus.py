@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.metrics import QueueFigures, process_registry, queue_registry
+from tracker.adapters.metrics import QueueFigures, process_registry, queue_registry
 from tracker.services.status import queue_figures
 from tracker.web.context import now, runtime
 from tracker.web.health import no_store

@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask
 
 from config import SettingError
-from tracker.addresses import IPAddress
+from tracker.domain.addresses import IPAddress
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]

@@ -9,11 +9,11 @@ from typing import Any
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from tracker.diff import fold_unchanged
-from tracker.errors import NotFound
-from tracker.labels import LABEL_WORDS, summary_line
+from tracker.domain.diff import fold_unchanged
+from tracker.domain.errors import NotFound
+from tracker.domain.labels import LABEL_WORDS, summary_line
+from tracker.domain.snapshot import safe_snapshot
 from tracker.services import articles, changefeed, history
-from tracker.snapshot import safe_snapshot
 from tracker.web import access
 from tracker.web.context import get_session
 from tracker.web.pages import account

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from tracker.errors import InvalidInput
+from tracker.domain.errors import InvalidInput
 from tracker.services import articles, rules
 from tracker.services.payloads import rules_payload
 from tracker.web import access

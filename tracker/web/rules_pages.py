@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from tracker.errors import TrackerError
+from tracker.domain.errors import TrackerError
 from tracker.services import articles, rules
 from tracker.web import access
 from tracker.web.context import get_session, now

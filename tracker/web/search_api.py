@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from tracker.searchtext import parse_query
+from tracker.domain.searchtext import parse_query
 from tracker.services import search
 from tracker.services.payloads import search_hit_payload
 from tracker.web.api import authenticate, require_reader

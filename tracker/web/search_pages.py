@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from tracker.errors import InvalidInput
-from tracker.searchtext import FIELDS, parse_query
+from tracker.domain.errors import InvalidInput
+from tracker.domain.searchtext import FIELDS, parse_query
 from tracker.services import search
 from tracker.services.payloads import search_hit_payload
 from tracker.web import access

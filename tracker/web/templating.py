@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from flask import Flask
 from markupsafe import Markup
 
-from tracker.diff import Summary
-from tracker.digests import describe, local_time
-from tracker.labels import LABEL_WORDS, summary_line
-from tracker.languages import language_label, text_direction
-from tracker.models import Webhook
+from tracker.adapters.models import Webhook
+from tracker.domain.diff import Summary
+from tracker.domain.digests import describe, local_time
+from tracker.domain.labels import LABEL_WORDS, summary_line
+from tracker.domain.languages import language_label, text_direction
+from tracker.domain.urls import host_of
 from tracker.services.digests import schedule_of
 from tracker.services.payloads import iso
-from tracker.urls import host_of
 
 
 def init_app(app: Flask) -> None:

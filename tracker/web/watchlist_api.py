@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from tracker.errors import InvalidInput
-from tracker.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
+from tracker.domain.errors import InvalidInput
+from tracker.domain.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
 from tracker.services import articles, bulk, history, importing, watchlists
 from tracker.services.bulk import BulkResult
 from tracker.services.importing import ImportReport

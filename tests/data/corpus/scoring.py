@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tests.data.corpus import ExpectedChange, Page
-from tracker.diff import ArticleText, TextDiff, diff_articles
-from tracker.extract import extract_article
-from tracker.normalize import clean_text, content_hash
+from tracker.domain.diff import ArticleText, TextDiff, diff_articles
+from tracker.domain.extract import extract_article
+from tracker.domain.normalize import clean_text, content_hash
 
 
 @dataclass(frozen=True, slots=True)
