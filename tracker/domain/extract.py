@@ -1,10 +1,11 @@
 """Extract the article from a page: title, byline, dates, lead image and the body's blocks in order.
 
-A pure function of the HTML and the site's rules. By default trafilatura (precision mode) finds
-the article, and readability-lxml is tried when it finds none; a site's rules can instead pick
-the article's parts with CSS selectors, or keep the whole page's text. Each heading, paragraph,
-list item, blockquote paragraph, figure caption and table row becomes one block; the headline is
-the title, never a block; churn inside the body (tracker.domain.noise) is removed.
+A pure function of the HTML and the site's rules. By default trafilatura (in recall mode: see
+`found_article` for why) finds the article, and readability-lxml is tried when it finds none; a
+site's rules can instead pick the article's parts with CSS selectors, or keep the whole page's
+text. Each heading, paragraph, list item, blockquote paragraph, figure caption and table row becomes
+one block; the headline is the title, never a block; churn inside the body (tracker.domain.noise)
+is removed.
 """
 
 from __future__ import annotations
