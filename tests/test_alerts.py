@@ -25,9 +25,9 @@ from werkzeug.serving import make_server
 from tests.conftest import DATA
 from tests.factories import add_article, article_page, auth, check_now, make_token, story
 from tests.pageserver import PageServer, Reply
+from tracker.adapters.fetch import Client
 from tracker.adapters.models import Delivery, Webhook
 from tracker.adapters.netguard import AddressGuard
-from tracker.adapters.outbound import make_http
 from tracker.adapters.webhooks import Attempt, post_webhook
 from tracker.engine.deliverer import Deliverer, DelivererSettings
 from tracker.engine.runtime import Runtime
@@ -523,7 +523,7 @@ def test_every_failed_send_is_stored_as_a_code_and_a_sentence(
         delivery_id = alerts.ping(session, webhook, now=datetime.now(UTC)).id
     sender = deliverer(runtime)
     guard = AddressGuard(allow_private=failure != "blocked", resolver=no_such_host)
-    sender.http, sender.guard = make_http("Test", guard), guard
+    sender.http, sender.guard = Client(guard, user_agent="Test"), guard
     sender.deliver_one(delivery_id)
     with runtime.sessions() as session:
         delivery = session.get(Delivery, delivery_id)
@@ -533,10 +533,10 @@ def test_every_failed_send_is_stored_as_a_code_and_a_sentence(
     assert not re.search(r"[a-z]Error\b|Errno|Pool|\(<|object at", delivery.last_error)  # no Python in it
 
 
-def test_an_address_requests_cannot_even_prepare_is_a_bad_url_not_a_crash():
+def test_an_address_that_cannot_be_parsed_is_a_bad_url_not_a_crash():
     """Endpoints are checked when they are saved, but a row from before a rule, or a copied database,
     may hold one: the attempt fails with a code like any other instead of escaping the sender."""
-    http = make_http("Test/1", AddressGuard(allow_private=True))
+    http = Client(AddressGuard(allow_private=True), user_agent="Test/1")
     attempt = post_webhook(
         http, "http://exa mple.com/hook", message_id="msg_1", body="{}", secrets_in_use=["whsec_" + "A" * 32]
     )

@@ -13,10 +13,11 @@ from urllib.parse import unquote
 
 import jsonschema
 import pytest
-import requests
 
 import config
 from tests.pageserver import PageServer
+from tracker.adapters.fetch import Client
+from tracker.adapters.netguard import AddressGuard
 from tracker.adapters.webhooks import post_webhook
 from tracker.domain.signing import new_secret
 from tracker.web.openapi import document
@@ -142,8 +143,7 @@ def delivered(
 ) -> tuple[dict, bytes]:
     """Send one signed delivery as the tracker does; return the headers (lower-case) and body received."""
     body = json.dumps({"type": "ping", "timestamp": "2026-03-05T12:00:00Z", "data": {"webhook_id": 1}})
-    http = requests.Session()
-    http.trust_env = False  # straight to the local consumer, whatever proxy the machine names
+    http = Client(AddressGuard(allow_private=True), user_agent="Test/1")  # the tracker's own client
     attempt = post_webhook(
         http,
         consumer.url("/hook"),

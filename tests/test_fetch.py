@@ -13,10 +13,11 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from tests.pageserver import PageServer, Reply
-from tracker.adapters.fetch import Fetcher, FetchLimits, Validators
+from tracker.adapters.fetch import Fetcher, FetchLimits
 from tracker.adapters.netguard import AddressGuard
 from tracker.domain.charsets import decode_html
 from tracker.domain.errors import FetchError
+from tracker.domain.pages import Validators
 
 PAGE = "<!doctype html><html><head><title>T</title></head><body><p>Grüße, café</p></body></html>"
 NO_VALIDATORS = Validators()

@@ -23,10 +23,9 @@ from tests.factories import article_page, auth, make_token, story
 from tests.hostileserver import Dripping, Forever, head, raw
 from tests.pageserver import Handler, PageServer, Reply
 from tests.test_checks import check, track
-from tracker.adapters.fetch import Fetcher, FetchLimits
+from tracker.adapters.fetch import Client, Fetcher, FetchLimits, fetch_resource
 from tracker.adapters.models import Article, Version
 from tracker.adapters.netguard import AddressGuard
-from tracker.adapters.outbound import fetch_resource, make_http
 from tracker.domain.charsets import decode_html
 from tracker.domain.errors import CheckError, FetchError
 from tracker.domain.extract import extract_article
@@ -135,9 +134,9 @@ def test_a_redirect_whose_body_drips_cannot_hold_the_fetch_past_its_deadline(sit
 
 
 def test_a_dripping_resource_of_a_rendered_page_is_stopped_by_the_total_deadline(site: PageServer):
-    """The browser's resources come through requests, whose iter_content waits for a whole chunk."""
+    """The browser's resources are read like pages: one socket read at a time, within the deadline."""
     site.routes["/drip.js"] = raw(head(("Content-Type", "text/javascript")), Dripping(b"x" * 100, 0.2))
-    http = make_http("TrackerTest/1", AddressGuard(allow_private=True))
+    http = Client(AddressGuard(allow_private=True), user_agent="TrackerTest/1")
     started = time.monotonic()
     with pytest.raises(FetchError) as caught:
         fetch_resource(http, "GET", site.url("/drip.js"), {}, None, limits=replace(LIMITS, deadline=1))
@@ -402,7 +401,6 @@ from tracker.domain.errors import CheckError
 from tracker.domain.extract import extract_article
 from tracker.adapters.fetch import Fetcher, FetchLimits
 from tracker.adapters.netguard import AddressGuard
-from tracker.adapters.outbound import fetch_resource, make_http
 
 def kib(field):
     return int(re.search(field + r":\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))

@@ -12,12 +12,12 @@ import pytest
 
 from tests.factories import FILLER
 from tests.pageserver import PageServer
-from tracker.adapters.fetch import FetchLimits, Validators
+from tracker.adapters.fetch import Client, FetchLimits, fetch_resource
 from tracker.adapters.netguard import AddressGuard
-from tracker.adapters.outbound import fetch_resource, make_http
 from tracker.adapters.render import BrowserSettings, render_page
 from tracker.domain.errors import FetchError
 from tracker.domain.extract import extract_article
+from tracker.domain.pages import Validators
 from tracker.domain.rules import make_rules
 
 pytestmark = [
@@ -42,7 +42,7 @@ class OriginOnLoopback(AddressGuard):
 
 
 def renderer(guard: AddressGuard):
-    http = make_http("TrackerTest/1", guard)
+    http = Client(guard, user_agent="TrackerTest/1")
     resources = functools.partial(fetch_resource, http, limits=FetchLimits(max_bytes=1_000_000))
     return functools.partial(render_page, resources=resources, settings=BrowserSettings(timeout=15))
 

@@ -21,9 +21,8 @@ import pytest
 
 import config
 from tests.pageserver import PageServer, Reply
-from tracker.adapters.fetch import Fetcher, FetchLimits
+from tracker.adapters.fetch import Client, Fetcher, FetchLimits, fetch_resource
 from tracker.adapters.netguard import AddressGuard
-from tracker.adapters.outbound import make_http
 from tracker.adapters.webhooks import notify_channel
 from tracker.domain.addresses import IPAddress
 from tracker.domain.errors import FetchError, InvalidInput
@@ -311,9 +310,9 @@ def test_names_resolving_to_refused_addresses_are_never_fetched(host: str):
 
 @pytest.mark.parametrize("host", sorted(RESOLVES_TO))
 def test_webhooks_and_resources_refuse_names_resolving_to_refused_addresses(host: str):
-    http = make_http("T/1", AddressGuard(allow_private=False, resolver=stub_resolver))
+    client = Client(AddressGuard(allow_private=False, resolver=stub_resolver), user_agent="T/1")
     with pytest.raises(FetchError) as caught:
-        http.post(f"http://{host}/hook", data=b"{}", timeout=1)
+        fetch_resource(client, "POST", f"http://{host}/hook", {}, b"{}", limits=LIMITS)
     assert caught.value.code == BLOCKED
 
 

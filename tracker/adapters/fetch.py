@@ -1,18 +1,21 @@
-"""Fetch one article page: guarded, capped, conditional, with a total deadline.
+"""The one outbound HTTP path: article pages, feeds, robots.txt, webhooks and rendered pages' resources.
 
-Article fetches are the hot path of polling, so they use urllib3 directly (about a third of the
-CPU of a requests Session per request): each connection goes to the address the guard pinned,
-each redirect hop is guarded again, the body is read within the size cap (after decompression)
-and the deadline. Every failure becomes a FetchError with a short code (timeout, dns,
-connection_refused, http_404, too_large, not_html, ...) that the check records as its outcome.
-Decoding the body to text happens later, and only for pages whose bytes changed (tracker.domain.charsets).
+`Client` sends every request over pooled urllib3 connections (about a third of the CPU of a
+requests Session per request; article fetches are the hot path of polling), each to the address
+the guard pinned, so every redirect hop is guarded again; a head's deadline is kept by
+tracker.adapters.headwatch, the body is read within the size cap (after decompression) and the
+deadline. Every failure becomes a FetchError with a short code (timeout, dns, connection_refused,
+http_404, too_large, not_html, ...) that the check or the delivery records as its outcome.
+`Fetcher` is the article and feed fetch on top: conditional GETs, redirects followed, the page's
+type checked. Decoding the body to text happens later, and only for pages whose bytes changed
+(tracker.domain.charsets). Apprise's own requests reach the Client through tracker.adapters.apprisehttp.
 """
 
 from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urljoin
@@ -23,7 +26,6 @@ from urllib3.exceptions import (
     DecodeError,
     HTTPError,
     LocationParseError,
-    MaxRetryError,
     NameResolutionError,
     NewConnectionError,
     ProtocolError,
@@ -36,6 +38,7 @@ from tracker.adapters.netguard import AddressGuard
 from tracker.domain.charsets import is_html_type, not_html
 from tracker.domain.errors import FetchError
 from tracker.domain.normalize import at_most
+from tracker.domain.pages import Page, Validators
 from tracker.domain.urls import MAX_URL_LENGTH
 
 CHUNK_BYTES = 64 * 1024
@@ -47,16 +50,10 @@ MAX_LAST_MODIFIED_CHARS = 128
 LOCATION_SAFE = bytes(range(0x21, 0x7F)).decode()
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})  # the page says it lives elsewhere now, not just for this request
+ANY_ACCEPT = "*/*"
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
-
-
-@dataclass(frozen=True, slots=True)
-class Validators:
-    """What we saw last time, for a conditional GET."""
-
-    etag: str | None = None
-    last_modified: str | None = None
+NO_VALIDATORS = Validators()  # an unconditional GET
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,33 +66,139 @@ class FetchLimits:
     deadline: float = 60.0
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """A fetched page: status 200 with its body as bytes, or 304 (not modified, empty)."""
-
-    url: str
-    final_url: str
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    content_type: str | None
-    etag: str | None
-    last_modified: str | None
-    duration_ms: int
-    # Where the first answer permanently (301/308) sent us; None when it was not such a redirect.
-    moved_to: str | None = None
-    moved_status: int | None = None  # 301 or 308, with moved_to
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-
 Fetch = Callable[[str, Validators], Page]
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The final response to a request, its body unread, and the address it came from."""
+
+    url: str
+    response: urllib3.BaseHTTPResponse
+    # Where the first answer permanently (301/308) sent us; None when it was not such a redirect.
+    moved_to: str | None = None
+    moved_status: int | None = None
+
+
+class Client:
+    """Sends requests over pooled connections, each to the address the guard pinned.
+
+    Thread-safe: one Client serves all of a process's threads for one kind of request.
+    """
+
+    def __init__(
+        self,
+        guard: AddressGuard,
+        *,
+        user_agent: str,
+        accept: str = ANY_ACCEPT,
+        pools: int = 1000,
+        per_host: int = 4,
+    ) -> None:
+        self.guard = guard
+        self.pools = urllib3.PoolManager(num_pools=pools, maxsize=per_host, retries=False)
+        self.pools.pool_classes_by_scheme = POOL_CLASSES  # response heads keep the deadline too
+        self.headers = {"User-Agent": user_agent, "Accept": accept, "Accept-Encoding": "gzip, deflate, br"}
+
+    def open(
+        self,
+        method: str,
+        url: str,
+        limits: FetchLimits,
+        *,
+        started: float,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        follow: bool = False,
+        verify: bool = True,
+    ) -> Answer:
+        """Send the request and return the final response, its status line and headers read by the
+        deadline of the request started at `started`; the caller reads its body and `finish`es it.
+
+        With `follow`, up to MAX_REDIRECTS redirects are followed (each hop guarded again) with the
+        same method: GETs only (pages, feeds, robots.txt). Without it, a redirect is the answer.
+        `verify` off skips the TLS certificate check (a channel URL's `verify=no`).
+        """
+        current = url
+        moved_to, moved_status = None, None
+        for hop in range(MAX_REDIRECTS + 1):
+            within_deadline(started, limits)
+            response = self.send(
+                method, current, limits, started=started, headers=headers, body=body, verify=verify
+            )
+            location = response.headers.get("Location")
+            if not (follow and response.status in REDIRECTS and location):
+                return Answer(current, response, moved_to, moved_status)
+            try:
+                current = next_hop(current, location)
+            finally:
+                finish(response, until=started + limits.deadline)
+            if hop == 0 and response.status in PERMANENT:
+                moved_to, moved_status = current, response.status
+        raise FetchError(
+            f"the page redirects more than {MAX_REDIRECTS} times (a redirect loop?)",
+            code="too_many_redirects",
+        )
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        limits: FetchLimits,
+        *,
+        started: float,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        verify: bool = True,
+    ) -> urllib3.BaseHTTPResponse:
+        """Send one request to the pinned address and return the unread response, its status line
+        and headers read by the deadline of the request started at `started`."""
+        try:
+            parts = urllib3.util.parse_url(url)
+        except LocationParseError as exc:
+            raise FetchError(f"cannot fetch {url}: {exc}", code="bad_url") from None
+        if parts.scheme not in ("http", "https") or not parts.host:
+            raise FetchError(f"cannot fetch {url}: only http and https addresses are fetched", code="bad_url")
+        host = parts.host.strip("[]")
+        port = port_of(parts.scheme, parts.port)
+        address = self.guard.pin(host, port)
+        tls = tls_settings(host, verify) if parts.scheme == "https" else {}
+        pool = self.pools.connection_from_host(str(address), port, parts.scheme, pool_kwargs=tls)
+        try:
+            with head_deadline(started + limits.deadline):
+                response = pool.urlopen(
+                    method,
+                    parts.request_uri,
+                    body=body,
+                    headers=self.request_headers(parts.netloc or host, headers, body),
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    decode_content=True,
+                    assert_same_host=False,
+                    timeout=urllib3.Timeout(connect=limits.connect_timeout, read=limits.read_timeout),
+                )
+        except HTTPError as exc:
+            within_deadline(started, limits)  # the watchdog cut a head that came too slowly
+            raise fetch_error_from(exc, url) from exc
+        try:
+            within_deadline(started, limits)  # a head cut short can also parse, incomplete
+        except FetchError:
+            response.close()
+            raise
+        return response
+
+    def request_headers(
+        self, netloc: str, headers: Mapping[str, str] | None, body: bytes | None
+    ) -> dict[str, str]:
+        """Return the headers a request to `netloc` sends: ours, the caller's in place of ours of the
+        same name, then Host and Content-Length (what a delivery log shows is what went out)."""
+        own = {"Host": netloc} if body is None else {"Host": netloc, "Content-Length": str(len(body))}
+        return with_headers(with_headers(self.headers, headers or {}), own)
+
+
 class Fetcher:
-    """Fetches article pages over pooled connections, each to the address the guard pinned.
+    """Fetches article pages (or feeds) and robots.txt: conditional GETs, redirects followed.
 
     Thread-safe: one Fetcher serves all of a worker's fetching threads.
     """
@@ -110,116 +213,45 @@ class Fetcher:
         accept: str = HTML_ACCEPT,
         html_only: bool = True,
     ) -> None:
-        self.guard = guard
+        self.client = Client(guard, user_agent=user_agent, accept=accept, pools=pools)
         self.limits = limits
         # Feeds are XML, and a page given as a feed is read for the feeds it advertises: their
         # fetcher takes any type and leaves the judging to whoever reads the body.
         self.html_only = html_only
-        self.pools = urllib3.PoolManager(num_pools=pools, maxsize=4, retries=False)
-        self.pools.pool_classes_by_scheme = POOL_CLASSES  # response heads keep the deadline too
-        self.headers = {"User-Agent": user_agent, "Accept": accept, "Accept-Encoding": "gzip, deflate, br"}
 
-    def __call__(self, url: str, validators: Validators = Validators()) -> Page:
+    def __call__(self, url: str, validators: Validators = NO_VALIDATORS) -> Page:
         """Return the page at url, or a 304 Page; raise FetchError with a code for every failure."""
         started = time.monotonic()
-        current = url
-        moved_to, moved_status = None, None
-        for hop in range(MAX_REDIRECTS + 1):
-            within_deadline(started, self.limits)
-            response = self.open(current, validators, started)
-            try:
-                location = response.headers.get("Location")
-                if response.status in REDIRECTS and location:
-                    current = next_hop(current, location)
-                    if hop == 0 and response.status in PERMANENT:
-                        moved_to, moved_status = current, response.status
-                    continue
-                return self.page(url, current, response, started, moved=(moved_to, moved_status))
-            finally:
-                finish(response, until=started + self.limits.deadline)
-        raise FetchError(
-            f"the page redirects more than {MAX_REDIRECTS} times (a redirect loop?)",
-            code="too_many_redirects",
+        answer = self.client.open(
+            "GET", url, self.limits, started=started, headers=conditional_headers(validators), follow=True
         )
+        try:
+            return self.page(url, answer, started)
+        finally:
+            finish(answer.response, until=started + self.limits.deadline)
 
     def text(self, url: str, *, max_bytes: int = 512 * 1024) -> str | None:
         """Return a small text resource (robots.txt), or None when there is none (any 4xx)."""
         started = time.monotonic()
-        current = url
-        for _hop in range(MAX_REDIRECTS + 1):
-            within_deadline(started, self.limits)
-            response = self.open(current, Validators(), started)
-            try:
-                location = response.headers.get("Location")
-                if response.status in REDIRECTS and location:
-                    current = next_hop(current, location)
-                    continue
-                if 400 <= response.status < 500:
-                    return None
-                if response.status >= 300:
-                    raise http_status_error(
-                        response.status, response.reason, response.headers.get("Retry-After")
-                    )
-                limits = FetchLimits(max_bytes=max_bytes, deadline=self.limits.deadline)
-                return read_capped(response, limits, started).decode("utf-8", errors="replace")
-            finally:
-                finish(response, until=started + self.limits.deadline)
-        return None
+        answer = self.client.open("GET", url, self.limits, started=started, follow=True)
+        response = answer.response
+        try:
+            if 400 <= response.status < 500:
+                return None
+            if response.status >= 300:
+                raise http_status_error(response.status, response.reason, response.headers.get("Retry-After"))
+            limits = FetchLimits(max_bytes=max_bytes, deadline=self.limits.deadline)
+            return read_capped(response, limits, started).decode("utf-8", errors="replace")
+        finally:
+            finish(response, until=started + self.limits.deadline)
 
-    def open(self, url: str, validators: Validators, started: float) -> urllib3.BaseHTTPResponse:
-        """Send the GET for one hop to the pinned address and return the unread response, its
-        status line and headers read by the deadline of the fetch started at `started`."""
-        try:
-            parts = urllib3.util.parse_url(url)
-        except LocationParseError as exc:
-            raise FetchError(f"cannot fetch {url}: {exc}", code="bad_url") from None
-        if parts.scheme not in ("http", "https") or not parts.host:
-            raise FetchError(f"cannot fetch {url}: only http and https addresses are fetched", code="bad_url")
-        host = parts.host.strip("[]")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        address = self.guard.pin(host, port)
-        tls = {"server_hostname": host, "assert_hostname": host} if parts.scheme == "https" else {}
-        pool = self.pools.connection_from_host(str(address), port, parts.scheme, pool_kwargs=tls)
-        headers = {**self.headers, "Host": parts.netloc or host, **conditional_headers(validators)}
-        try:
-            with head_deadline(started + self.limits.deadline):
-                response = pool.urlopen(
-                    "GET",
-                    parts.request_uri,
-                    headers=headers,
-                    redirect=False,
-                    retries=False,
-                    preload_content=False,
-                    decode_content=True,
-                    assert_same_host=False,
-                    timeout=urllib3.Timeout(
-                        connect=self.limits.connect_timeout, read=self.limits.read_timeout
-                    ),
-                )
-        except HTTPError as exc:
-            within_deadline(started, self.limits)  # the watchdog cut a head that came too slowly
-            raise fetch_error_from(exc, url) from exc
-        try:
-            within_deadline(started, self.limits)  # a head cut short can also parse, incomplete
-        except FetchError:
-            response.close()
-            raise
-        return response
-
-    def page(
-        self,
-        url: str,
-        final_url: str,
-        response: urllib3.BaseHTTPResponse,
-        started: float,
-        *,
-        moved: tuple[str | None, int | None] = (None, None),
-    ) -> Page:
-        """Return the Page for a final response, reading its body within the caps."""
+    def page(self, url: str, answer: Answer, started: float) -> Page:
+        """Return the Page for a final answer, reading its body within the caps."""
+        response = answer.response
         status = response.status
         if status >= 300 and status != 304:
             error = http_status_error(status, response.reason, response.headers.get("Retry-After"))
-            error.final_url = final_url  # evidence of a removal: where the 404 or 410 was served
+            error.final_url = answer.url  # evidence of a removal: where the 404 or 410 was served
             raise error
         content_type = response.headers.get("Content-Type")
         body = b""
@@ -229,7 +261,7 @@ class Fetcher:
             body = read_capped(response, self.limits, started)
         return Page(
             url=url,
-            final_url=final_url,
+            final_url=answer.url,
             status=status,
             headers=tuple(response.headers.items()),
             body=body,
@@ -237,20 +269,58 @@ class Fetcher:
             etag=at_most(response.headers.get("ETag"), MAX_ETAG_CHARS),
             last_modified=at_most(response.headers.get("Last-Modified"), MAX_LAST_MODIFIED_CHARS),
             duration_ms=round((time.monotonic() - started) * 1000),
-            moved_to=moved[0],
-            moved_status=moved[1],
+            moved_to=answer.moved_to,
+            moved_status=answer.moved_status,
         )
 
 
-def read_capped(response: urllib3.BaseHTTPResponse, limits: FetchLimits, started: float) -> bytes:
-    """Return the decoded body, stopping at max_bytes (counted after decompression) or the deadline.
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One response as the server sent it (body decompressed), for the browser that renders pages."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+# Headers that describe the bytes on the wire; the browser gets the body decompressed.
+WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def fetch_resource(
+    client: Client,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    *,
+    limits: FetchLimits,
+) -> Resource:
+    """Return one response without following redirects (the browser follows them, each through here)."""
+    started = time.monotonic()
+    response = client.open(method, url, limits, started=started, headers=headers, body=body).response
+    try:
+        content = read_capped(response, limits, started)
+        kept = {
+            name: value for name, value in response.headers.itermerged() if name.lower() not in WIRE_HEADERS
+        }
+        return Resource(response.status, kept, content)
+    finally:
+        finish(response, until=started + limits.deadline)
+
+
+def read_capped(
+    response: urllib3.BaseHTTPResponse, limits: FetchLimits, started: float, *, truncate: bool = False
+) -> bytes:
+    """Return the decoded body, stopping at max_bytes (counted after decompression) or the deadline;
+    a longer body is a FetchError(too_large), or with `truncate` cut to its first max_bytes.
 
     read1 returns after one read of the socket (and decompresses at most CHUNK_BYTES), so a
     server that trickles bytes cannot hold a check past its deadline, nor a bomb inflate past the
     cap.
     """
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limits.max_bytes:
+    if not truncate and declared.isdigit() and int(declared) > limits.max_bytes:
         raise too_large(limits.max_bytes)
     chunks: list[bytes] = []
     size = 0
@@ -258,6 +328,9 @@ def read_capped(response: urllib3.BaseHTTPResponse, limits: FetchLimits, started
         while chunk := response.read1(CHUNK_BYTES, decode_content=True):
             size += len(chunk)
             if size > limits.max_bytes:
+                if truncate:
+                    chunks.append(chunk[: len(chunk) - (size - limits.max_bytes)])
+                    break
                 raise too_large(limits.max_bytes)
             within_deadline(started, limits)
             chunks.append(chunk)
@@ -270,7 +343,7 @@ def within_deadline(started: float, limits: FetchLimits) -> None:
     """Raise FetchError(timeout) once a fetch started at `started` has outlived its deadline."""
     if time.monotonic() - started > limits.deadline:
         raise FetchError(
-            f"the page took longer than {limits.deadline:g} s to download; later checks will try again",
+            f"the answer took longer than {limits.deadline:g} s to download; it is tried again later",
             code="timeout",
         )
 
@@ -370,7 +443,7 @@ def too_large(cap: int) -> FetchError:
 
 def fetch_error_from(exc: HTTPError, url: str) -> FetchError:
     """Return the FetchError for a urllib3 error: its outcome code, and a sentence naming the host
-    and port that failed (article fetches, and through tracker.adapters.outbound webhooks, say it alike)."""
+    and port that failed (article fetches, webhooks and channels say it alike)."""
     text = str(exc).lower()
     where = host_and_port(url)
     if "refused" in text:  # first: urllib3's NewConnectionError is a kind of ConnectTimeoutError
@@ -406,14 +479,6 @@ def fetch_error_from(exc: HTTPError, url: str) -> FetchError:
     return FetchError(f"the answer of {where} could not be read ({type(exc).__name__})", code="bad_response")
 
 
-def wrapped_error(exc: Exception) -> HTTPError | None:
-    """Return the urllib3 error that a wrapper (one of requests' exceptions) was raised for, if any."""
-    cause = exc.args[0] if exc.args else None
-    if isinstance(cause, MaxRetryError):  # what a failed connection is wrapped in
-        cause = cause.reason
-    return cause if isinstance(cause, HTTPError) else None
-
-
 def host_and_port(url: str) -> str:
     """Return "host:port" of a URL, for sentences about a connection ("the server" if it has none)."""
     try:
@@ -422,7 +487,24 @@ def host_and_port(url: str) -> str:
         parts = None
     if parts is None or not parts.host:
         return "the server"
-    return f"{parts.host}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    return f"{parts.host}:{port_of(parts.scheme, parts.port)}"
+
+
+def tls_settings(host: str, verify: bool) -> dict[str, str]:
+    """Return the pool's TLS settings for a pinned connection: the name for SNI and the certificate."""
+    names = {"server_hostname": host, "assert_hostname": host}
+    return names if verify else {**names, "cert_reqs": "CERT_NONE"}
+
+
+def port_of(scheme: str | None, port: int | None) -> int:
+    """Return the port a URL connects to: its own, else its scheme's."""
+    return port or (443 if scheme == "https" else 80)
+
+
+def with_headers(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """Return base's headers with extra's in place of those of the same name (names ignore case)."""
+    names = {name.lower() for name in extra}
+    return {**{name: value for name, value in base.items() if name.lower() not in names}, **extra}
 
 
 def tls_reason(exc: SSLError) -> str:

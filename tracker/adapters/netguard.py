@@ -1,6 +1,7 @@
 """The address guard: resolve a host once and return the one address a connection may use.
 
-Every outbound connection (article fetches, feeds, webhooks) goes through `AddressGuard.pin`,
+Every outbound HTTP connection (pages, feeds, robots.txt, webhooks, rendered pages' resources,
+Apprise's channels: all through tracker.adapters.fetch.Client) goes through `AddressGuard.pin`,
 after DNS and on every redirect hop; the caller connects to the returned address, so a second
 DNS answer can never slip in between check and connect (no DNS-rebinding window).
 """

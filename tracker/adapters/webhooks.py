@@ -1,24 +1,26 @@
-"""Sending one alert: a signed POST to a webhook (requests, guarded, no redirects), or a short text
-through Apprise to a chat or mail channel. Each send returns what happened; nothing retries here."""
+"""Sending one alert: a signed POST to a webhook (through tracker.adapters.fetch's Client, guarded, no
+redirects), or a short text through Apprise to a chat or mail channel (its requests through the same
+Client: tracker.adapters.apprisehttp). Each send returns what happened; nothing retries here.
+
+Apprise (with requests, some 200 ms to import) is imported by the functions that reach a channel,
+so a process that never notifies one (`tracker check` with no channel due) does not load it."""
 
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
-from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-import apprise
-import requests
-
+from tracker.adapters.fetch import Answer, Client, FetchLimits, finish, read_capped
 from tracker.adapters.netguard import AddressGuard
-from tracker.adapters.outbound import SingleHopAdapter, request_error
 from tracker.domain.errors import FetchError
 from tracker.domain.signing import signature_header
+
+if TYPE_CHECKING:
+    import apprise
 
 HTTP_PHRASES = {status.value: status.phrase for status in HTTPStatus}
 RESPONSE_KEPT = 1024  # bytes of the answer kept for the delivery log
@@ -42,7 +44,7 @@ class Attempt:
 
 
 def post_webhook(
-    http: requests.Session,
+    client: Client,
     url: str,
     *,
     message_id: str,
@@ -59,57 +61,61 @@ def post_webhook(
         "webhook-timestamp": str(timestamp),
         "webhook-signature": signature_header(secrets_in_use, message_id, timestamp, body),
     }
+    data = body.encode()
+    # Kept for the delivery log: the headers as they go out (User-Agent, Content-Length, Host ...).
+    sent = tuple(client.request_headers(netloc(url), headers, data).items())
+    # Each step (connect, every read) within the timeout, the whole exchange within three.
+    limits = FetchLimits(
+        max_bytes=ANSWER_READ, connect_timeout=timeout, read_timeout=timeout, deadline=3 * timeout
+    )
     started = time.monotonic()
-    request: requests.PreparedRequest | None = None
     try:
-        # Prepared apart so that its headers, as the session completes them (User-Agent,
-        # Content-Length, Host), can be kept for the delivery log; preparing refuses a bad URL.
-        request = http.prepare_request(requests.Request("POST", url, data=body.encode(), headers=headers))
-        with http.send(request, timeout=timeout, allow_redirects=False, stream=True) as response:
-            excerpt = answer_excerpt(response)
-    except FetchError as error:  # the address guard refused the host, or could not resolve it
-        return failed(error, started, request)
-    except requests.RequestException as exc:
-        return failed(request_error(exc, url), started, request)
-    sent = tuple(response.request.headers.items())
-    if 200 <= response.status_code < 300:
-        return Attempt(response.status_code, elapsed_ms(started), response=excerpt, request_headers=sent)
-    refused = answer_error(response)
-    return Attempt(response.status_code, elapsed_ms(started), excerpt, refused.message, refused.code, sent)
+        answer = client.open("POST", url, limits, started=started, headers=headers, body=data)
+        try:
+            excerpt = answer_excerpt(answer, limits, started)
+        finally:
+            finish(answer.response, until=started + limits.deadline)
+    except FetchError as error:  # no answer: refused by the guard, unresolved, timed out, cut off ...
+        return failed(error, started, sent)
+    status = answer.response.status
+    if 200 <= status < 300:
+        return Attempt(status, elapsed_ms(started), response=excerpt, request_headers=sent)
+    refused = answer_error(status, answer.response.headers.get("Location"))
+    return Attempt(status, elapsed_ms(started), excerpt, refused.message, refused.code, sent)
 
 
-def failed(error: FetchError, started: float, request: requests.PreparedRequest | None = None) -> Attempt:
+def netloc(url: str) -> str:
+    """Return the host and port a URL names, as its Host header says them ("" if it has none)."""
+    with contextlib.suppress(ValueError):  # "http://[::1": sending fails as bad_url
+        return urlsplit(url).netloc.rpartition("@")[2]
+    return ""
+
+
+def failed(error: FetchError, started: float, sent: tuple[tuple[str, str], ...] = ()) -> Attempt:
     """Return the Attempt of a send that got no answer."""
-    sent = tuple(request.headers.items()) if request is not None else ()
     return Attempt(
         None, elapsed_ms(started), error=error.message, error_code=error.code, request_headers=sent
     )
 
 
-def answer_error(response: requests.Response) -> FetchError:
+def answer_error(status: int, location: str | None) -> FetchError:
     """Return why an answer other than 2xx failed: a redirect (never followed) or an HTTP error."""
-    status = response.status_code
     phrase = HTTP_PHRASES.get(status, "")
     answered = f"the endpoint answered {status} {phrase}".rstrip()
     if 300 <= status < 400:
-        location = (response.headers.get("Location") or "")[:200]
         return FetchError(
-            f"{answered}, a redirect to {location or 'nowhere'}; redirects are never followed, so "
+            f"{answered}, a redirect to {(location or '')[:200] or 'nowhere'}; redirects are never followed, so "
             "register the address it leads to",
             code="redirect_refused",
         )
     return FetchError(answered, code=f"http_{status}")
 
 
-def answer_excerpt(response: requests.Response) -> str:
+def answer_excerpt(answer: Answer, limits: FetchLimits, started: float) -> str:
     """Return the first 1 KB of the answer; an answer read to its end (up to 64 KB) keeps the
     connection for the next delivery."""
-    kept = b""
-    for chunk in response.iter_content(RESPONSE_KEPT):
-        kept = kept or chunk[:RESPONSE_KEPT]
-        if response.raw.tell() > ANSWER_READ:
-            break
-    return kept.decode("utf-8", errors="replace")
+    read = read_capped(answer.response, limits, started, truncate=True)
+    return read[:RESPONSE_KEPT].decode("utf-8", errors="replace")
 
 
 def notify_channel(
@@ -117,6 +123,10 @@ def notify_channel(
 ) -> Attempt:
     """Send a short text alert through Apprise: its host judged by the address guard, every
     connection pinned to the address the guard approves, no redirect followed."""
+    import apprise
+
+    from tracker.adapters.apprisehttp import channel_transport
+
     started = time.monotonic()
     try:
         plugin = check_channel(url, guard)
@@ -127,8 +137,8 @@ def notify_channel(
     sender.add(plugin)  # a plugin instantiated already (with channel_asset) is always taken
     with channel_transport(guard) as adapter:
         sent = bool(sender.notify(title=title, body=body, body_format=body_format))
-    if adapter.refusals:  # a redirect or a refused address is a failure, whatever Apprise made of it
-        return failed(adapter.refusals[0], started)
+    if adapter.failures:  # a redirect or a refused address is a failure, whatever Apprise made of it
+        return failed(adapter.failures[0], started)
     if not sent:
         return failed(
             FetchError(
@@ -143,6 +153,8 @@ def notify_channel(
 
 def channel_asset() -> apprise.AppriseAsset:
     """Return Apprise settings for our channels: never follow an HTTP redirect."""
+    import apprise
+
     return apprise.AppriseAsset(http_redirects=False)
 
 
@@ -151,6 +163,8 @@ def check_channel(url: str, guard: AddressGuard) -> Any:
     the URL names the host to send to (json://, form://, mailto://, ntfy://host ...), that host is
     allowed. Services with fixed endpoints (Slack, Discord, Telegram ...) carry tokens where a host
     would be."""
+    import apprise
+
     plugin = apprise.Apprise.instantiate(url, asset=channel_asset(), suppress_exceptions=True)
     if plugin is None:
         raise FetchError("Apprise does not understand this URL; see its list of services", code="bad_url")
@@ -164,50 +178,6 @@ def check_channel(url: str, guard: AddressGuard) -> Any:
     for host in sorted(hosts):
         guard.pin(host, plugin.port or 443)
     return plugin
-
-
-# The adapter every requests Session uses while a channel sends in this context. A ContextVar, not a
-# global: deliveries run on several threads, and Apprise copies the context into its own workers.
-CHANNEL_ADAPTER: ContextVar[SingleHopAdapter | None] = ContextVar("channel_adapter", default=None)
-HOOK_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def channel_transport(guard: AddressGuard) -> Iterator[SingleHopAdapter]:
-    """Route every requests call made in this context through one guarded, redirect-refusing adapter."""
-    install_channel_hook()
-    adapter = SingleHopAdapter(guard, max_retries=0)
-    token = CHANNEL_ADAPTER.set(adapter)
-    try:
-        yield adapter
-    finally:
-        CHANNEL_ADAPTER.reset(token)
-        adapter.close()
-
-
-def install_channel_hook() -> None:
-    """Make `requests.Session.get_adapter` answer the channel adapter while one is set (once per process).
-
-    Apprise's HTTP plugins call `requests.post` (a new Session each time) or keep Sessions of their
-    own, with no way to pass a transport in; every Session picks its transport through get_adapter,
-    so this one public method is the only library code touched. Outside a channel send it defers
-    to the original, so no other request changes.
-    """
-    with HOOK_LOCK:
-        original = requests.Session.get_adapter
-        if getattr(original, "channel_hook", False):
-            return
-
-        def get_adapter(session: requests.Session, url: str) -> Any:
-            adapter = CHANNEL_ADAPTER.get()
-            if adapter is None:
-                return original(session, url)
-            if not url.lower().startswith(("http://", "https://")):
-                raise requests.exceptions.InvalidSchema(f"channels only send over http(s), not {url!r}")
-            return adapter
-
-        setattr(get_adapter, "channel_hook", True)  # noqa: B010
-        setattr(requests.Session, "get_adapter", get_adapter)  # noqa: B010
 
 
 def elapsed_ms(started: float) -> int:
