@@ -11,15 +11,15 @@ from typing import Any, TypeVar
 from sqlalchemy import BindParameter, Row, Select, Text, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.adapters.models import ARTICLE_STATUSES, Article, ArticleAlias, Subscription
+from tracker.adapters.models import Article, ArticleAlias, Subscription
 from tracker.domain import urls
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.domain.trouble import Trouble, trouble
+from tracker.domain.vocabulary import ARTICLE_STATUSES, USER_SET_STATUSES, ArticleStatus
 
 T = TypeVar("T")
 MIN_INTERVAL = 60
 MAX_INTERVAL = 30 * 24 * 3600
-STATUSES_USERS_SET = ("active", "paused")
 MAX_OFFSET = 2**31 - 1  # a list cursor beyond this would overflow the databases' integers
 
 
@@ -32,11 +32,11 @@ class ListedArticle:
     canonical_url: str | None
     host: str
     title: str | None
-    status: str
+    status: ArticleStatus
     interval_seconds: int | None
     created_at: datetime
     last_checked_at: datetime | None
-    next_check_at: datetime | None
+    next_check_at: datetime
     last_changed_at: datetime | None
     version_count: int
     failure_count: int
@@ -175,14 +175,14 @@ def chunks(items: list[T], size: int = 500) -> list[list[T]]:
 def merge_duplicate(session: Session, duplicate: Article, survivor: Article, *, now: datetime) -> None:
     """Fold a just-added duplicate (no versions yet) into the article it turned out to be: its
     followers follow the survivor, and its URL and id lead there from now on."""
+    followers_before = follower_count(session, survivor.id)  # before the duplicate's join it
     for subscription in session.scalars(select(Subscription).where(Subscription.article_id == duplicate.id)):
         if is_following(session, subscription.user_id, survivor.id):
             session.delete(subscription)
         else:
             subscription.article_id = survivor.id
+            resume_on_follow(session, survivor, now=now, followers_before=followers_before)
     session.flush()
-    if survivor.status == "paused" and follower_count(session, survivor.id):
-        survivor.status = "active"
     session.add(
         ArticleAlias(
             url=duplicate.url, article_id=survivor.id, merged_article_id=duplicate.id, created_at=now
@@ -199,10 +199,23 @@ def follow(session: Session, user_id: int, article: Article, *, now: datetime) -
     """
     if is_following(session, user_id, article.id):
         return
-    if article.status == "paused" and follower_count(session, article.id) == 0:
-        resume(article, now=now)
+    resume_on_follow(session, article, now=now)
     session.add(Subscription(user_id=user_id, article_id=article.id, created_at=now))
     session.flush()
+
+
+def resume_on_follow(
+    session: Session, article: Article, *, now: datetime, followers_before: int | None = None
+) -> None:
+    """Resume a paused article nobody followed (its last follower left) when someone follows it;
+    one its followers paused stays paused. Every way of following calls this (add, import, a
+    merge); followers_before is counted here unless the caller counted it (for many at once)."""
+    if article.status != "paused":
+        return
+    if followers_before is None:
+        followers_before = follower_count(session, article.id)
+    if followers_before == 0:
+        resume(article, now=now)
 
 
 def resume(article: Article, *, now: datetime) -> None:
@@ -415,11 +428,11 @@ def update_article(
         article.interval_seconds = checked_interval(changes["interval_seconds"])
     if "status" in changes:
         status = changes["status"]
-        if status not in STATUSES_USERS_SET:
+        if status not in USER_SET_STATUSES:
             raise InvalidInput("status is 'active' or 'paused'", code="bad_status")
         if status == "active" and article.status != "active":
             article.next_check_at = now  # a resumed article is checked at once
-        article.status = str(status)
+        article.status = "active" if status == "active" else "paused"
     session.flush()
     return article
 

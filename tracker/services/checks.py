@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, Table, bindparam, case, cast, func, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.adapters.db import Base, UTCDateTime
-from tracker.adapters.fetch import Fetch, Page
+from tracker.adapters.db import Base
+from tracker.adapters.fetch import Fetch
 from tracker.adapters.metrics import CheckSeen, count_check
 from tracker.adapters.models import Article, Check, Site, Version
 from tracker.adapters.robots import Robots
@@ -22,13 +22,17 @@ from tracker.domain.errors import CheckError
 from tracker.domain.extract import ExtractedArticle
 from tracker.domain.intervals import IntervalPolicy
 from tracker.domain.normalize import content_hash, word_count
+from tracker.domain.pages import Page
+from tracker.domain.reading import CheckTarget, Observation
+from tracker.domain.vocabulary import ArticleStatus
 from tracker.services import alerts, lifecycle, search
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
 from tracker.services.history import change_between
-from tracker.services.observing import CheckTarget, Observation, check_target, latest_version, observe
+from tracker.services.observing import check_target, latest_version, observe
 from tracker.services.payloads import article_payload, iso
 
 Clock = Callable[[], datetime]
+ARTICLES = Base.metadata.tables["articles"]  # the bulk path writes to the table: no objects to build
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +125,9 @@ def record_check(
     )
     session.add(check)
     remember_fetch(article, observation)
-    remember_error(article, observation)
-    reschedule(session, article, observation, policy=policy, checked_url=checked_url)
+    standing = standing_of(article)
+    keep_last_error(article, last_error_after(standing, observation))
+    reschedule(session, article, standing, observation, policy=policy, checked_url=checked_url)
     session.flush()
     return check
 
@@ -346,60 +351,132 @@ def remember_fetch(article: Article, observation: Observation) -> None:
         article.body_hash = observation.body_hash
 
 
-def remember_error(article: Article, observation: Observation) -> None:
-    """Keep the last failed check on the article, so that lists show and sort by it without reading
-    checks: when, its code, and how many checks in a row ended with that code (last_error_values
-    does the same in bulk). Call before reschedule, which resets failure_count."""
+# --- the rules both ways of recording a check follow: record_check (one article through the ORM) and
+# record_quiet_checks (many in bulk statements); tests/test_check_paths.py compares the two -----------
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """An article's row as the recording of its check finds it, read in the recording's transaction
+    after taking the row's lock: what the next check, the status and the last error follow from."""
+
+    status: ArticleStatus
+    timing: intervals.ArticleTiming
+    last_error_at: datetime | None
+    last_error_code: str | None
+    last_error_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class LastError:
+    """The last failed check, kept on the article so that lists show and sort by it without reading
+    checks: when, its code, and how many checks in a row ended with that code."""
+
+    at: datetime | None
+    code: str | None
+    count: int
+
+
+def standing_of(article: Article) -> Standing:
+    return Standing(
+        article.status,
+        timing_of(article),
+        article.last_error_at,
+        article.last_error_code,
+        article.last_error_count or 0,
+    )
+
+
+def last_error_after(standing: Standing, observation: Observation) -> LastError:
+    """Return the last failed check as this check leaves it (unchanged when this one did not fail)."""
     error = observation.error
     if error is None:
-        return
-    repeated = article.failure_count > 0 and article.last_error_code == error.code
-    article.last_error_count = (article.last_error_count or 0) + 1 if repeated else 1
-    article.last_error_at, article.last_error_code = observation.started_at, error.code
+        return LastError(standing.last_error_at, standing.last_error_code, standing.last_error_count)
+    repeated = standing.timing.failure_count > 0 and standing.last_error_code == error.code
+    return LastError(observation.started_at, error.code, standing.last_error_count + 1 if repeated else 1)
 
 
-def last_error_values(table: Table) -> dict[str, object]:
-    """Return the SET values of a bulk update that keep the last failed check as remember_error does,
-    from the row's b_error_at and b_error_code (both None when its check did not fail)."""
-    code = bindparam("b_error_code", type_=String(64))
-    return {
-        "last_error_at": func.coalesce(bindparam("b_error_at", type_=UTCDateTime), table.c.last_error_at),
-        "last_error_code": func.coalesce(code, table.c.last_error_code),
-        # The right-hand sides see the row as it was, before this statement's failure_count.
-        "last_error_count": case(
-            (cast(code, String(64)).is_(None), table.c.last_error_count),
-            ((table.c.failure_count > 0) & (table.c.last_error_code == code), table.c.last_error_count + 1),
-            else_=1,
-        ),
-    }
+def keep_last_error(article: Article, last: LastError) -> None:
+    article.last_error_at, article.last_error_code, article.last_error_count = last.at, last.code, last.count
 
 
-def reschedule(
-    session: Session, article: Article, observation: Observation, *, policy: CheckPolicy, checked_url: str
-) -> None:
-    """Set the next check and the status, release the lease, and hold the host after a Retry-After."""
+def next_schedule(
+    session: Session,
+    article_id: int,
+    standing: Standing,
+    observation: Observation,
+    policy: CheckPolicy,
+    *,
+    changed: bool = False,
+) -> intervals.Schedule:
+    """Return the next check and the status this check leaves the article with. They follow from
+    the row as the recording found it, not as it was when the check was claimed: an article paused
+    (or unfollowed) while its check was in flight stays paused, and no alert goes out for it."""
     error = observation.error
-    schedule = intervals.after_check(
-        timing_of(article),
-        article.status,
+    return intervals.after_check(
+        standing.timing,
+        standing.status,
         observation.started_at,
         policy.intervals,
         failed=counts_as_failure(error),
         http_status=error.http_status if error else None,
         retry_after=error.retry_after if error else None,
-        changed=article.last_changed_at == observation.started_at,
-        not_found_streak=not_found_streak(session, article.id, article.status, observation, policy),
-        away_streak=away_streak(session, article.id, article.status, observation, policy),
+        changed=changed,
+        not_found_streak=not_found_streak(session, article_id, standing.status, observation, policy),
+        away_streak=away_streak(session, article_id, standing.status, observation, policy),
     )
-    was = article.status
+
+
+def announce_turn(
+    session: Session,
+    article_id: int,
+    was: str,
+    schedule: intervals.Schedule,
+    observation: Observation,
+    *,
+    policy: CheckPolicy,
+    url: str,
+) -> None:
+    """Queue the alert of a check that turned the article failing (article.failing) or gone
+    (article.removed), telling the article as the check leaves it. The bulk path has no article
+    object: its row is read only then (rarely)."""
+    if schedule.status == was or schedule.status not in ("failing", "gone"):
+        return
+    article = session.get_one(Article, article_id)
+    article.last_checked_at = observation.started_at
+    take_schedule(article, schedule)
+    if schedule.status == "failing":
+        announce_failing(
+            session, article, observation.error, base_url=policy.base_url, now=observation.started_at
+        )
+    else:
+        lifecycle.announce_removal(session, article, was, observation, base_url=policy.base_url, url=url)
+
+
+def reschedule(
+    session: Session,
+    article: Article,
+    standing: Standing,
+    observation: Observation,
+    *,
+    policy: CheckPolicy,
+    checked_url: str,
+) -> None:
+    """Set the next check and the status, release the lease, alert when the article turned failing
+    or gone, and hold the host after a Retry-After."""
+    schedule = next_schedule(
+        session,
+        article.id,
+        standing,
+        observation,
+        policy,
+        changed=article.last_changed_at == observation.started_at,
+    )
     take_schedule(article, schedule)
     article.claimed_by = None
     article.lease_until = None
-    if schedule.status == "failing" and was != "failing":
-        announce_failing(session, article, error, base_url=policy.base_url, now=observation.started_at)
-    lifecycle.announce_removal(session, article, was, observation, base_url=policy.base_url, url=checked_url)
-    if error and error.retry_after:
-        hold_host(session, article.host, until=observation.started_at + timedelta(seconds=error.retry_after))
+    announce_turn(session, article.id, standing.status, schedule, observation, policy=policy, url=checked_url)
+    hold_host(session, article.host, observation)
 
 
 def take_schedule(article: Article, schedule: intervals.Schedule) -> None:
@@ -462,8 +539,13 @@ def counts_as_failure(error: CheckError | None) -> bool:
     return error is not None and error.code != "rate_limited"
 
 
-def hold_host(session: Session, host: str, *, until: datetime) -> None:
-    """Record that host asked us to wait until `until`, and move its due articles past that time."""
+def hold_host(session: Session, host: str, observation: Observation) -> None:
+    """After a Retry-After, record that the host asked us to wait, and move its articles due before
+    then past that time."""
+    error = observation.error
+    if error is None or not error.retry_after:
+        return
+    until = observation.started_at + timedelta(seconds=error.retry_after)
     site = session.scalar(select(Site).where(Site.host == host))
     if site is None:
         session.add(Site(host=host, retry_after_until=until))
@@ -494,7 +576,7 @@ def record_checks(
 
 def is_quiet(target: CheckTarget, observation: Observation) -> bool:
     """Return True when a check adds no version: no new text, no baseline to store."""
-    if observation.baseline is not None or target.timing is None:
+    if observation.baseline is not None:
         return False
     return observation.article is None or (
         target.latest_hash is not None and observation.content_hash == target.latest_hash
@@ -505,33 +587,15 @@ def record_quiet_checks(
     session: Session, results: list[tuple[CheckTarget, Observation]], *, policy: CheckPolicy
 ) -> list[str]:
     """Write checks that add no version with bulk statements (a few for the whole batch)."""
+    standings = release_and_read(session, [target.article_id for target, _observation in results])
     article_rows, fetched_rows, check_rows = [], [], []
     for target, observation in results:
-        assert target.timing is not None
-        error = observation.error
-        status = quiet_lifecycle(session, target, observation, policy=policy)
-        schedule = intervals.after_check(
-            target.timing,
-            status,
-            observation.started_at,
-            policy.intervals,
-            failed=counts_as_failure(error),
-            http_status=error.http_status if error else None,
-            retry_after=error.retry_after if error else None,
-            not_found_streak=not_found_streak(session, target.article_id, status, observation, policy),
-            away_streak=away_streak(session, target.article_id, status, observation, policy),
+        standing = quiet_lifecycle(session, target, standings[target.article_id], observation, policy=policy)
+        schedule = next_schedule(session, target.article_id, standing, observation, policy)
+        announce_turn(
+            session, target.article_id, standing.status, schedule, observation, policy=policy, url=target.url
         )
-        if schedule.status == "failing" and status != "failing":
-            article = session.get_one(Article, target.article_id)
-            article.failing_since = schedule.failing_since
-            announce_failing(session, article, error, base_url=policy.base_url, now=observation.started_at)
-        if schedule.status == "gone" and status != "gone":
-            article = session.get_one(Article, target.article_id)
-            article.last_checked_at = observation.started_at
-            take_schedule(article, schedule)  # the alert tells the article as the check leaves it
-            lifecycle.announce_removal(
-                session, article, status, observation, base_url=policy.base_url, url=target.url
-            )
+        last_error = last_error_after(standing, observation)
         row = {
             "b_id": target.article_id,
             "b_checked": observation.started_at,
@@ -540,11 +604,12 @@ def record_quiet_checks(
             "b_failures": schedule.failure_count,
             "b_since": schedule.failing_since,
             "b_gone": schedule.gone_since,
-            "b_error_at": observation.started_at if error else None,
-            "b_error_code": error.code if error else None,
+            "b_error_at": last_error.at,
+            "b_error_code": last_error.code,
+            "b_error_count": last_error.count,
         }
         page = observation.page
-        if error is None and page is not None and not page.not_modified:
+        if observation.error is None and page is not None and not page.not_modified:
             fetched_rows.append(
                 {
                     **row,
@@ -557,36 +622,24 @@ def record_quiet_checks(
         else:
             article_rows.append(row)
         check_rows.append(check_row(target, observation))
-        if error is not None and error.retry_after:
-            hold_host(
-                session, target.host, until=observation.started_at + timedelta(seconds=error.retry_after)
-            )
-    table = Base.metadata.tables["articles"]
+        hold_host(session, target.host, observation)
     schedule_values: dict[str, object] = {
         "last_checked_at": bindparam("b_checked"),
         "next_check_at": bindparam("b_next"),
-        # Only an active, failing or gone article takes the new status; one paused meanwhile stays paused.
-        # (Comparisons, not IN: an IN list is an expanding parameter, which executemany refuses.)
-        "status": case(
-            (
-                or_(*(table.c.status == status for status in ("active", "failing", "gone"))),
-                bindparam("b_status"),
-            ),
-            else_=table.c.status,
-        ),
+        "status": bindparam("b_status"),
         "failure_count": bindparam("b_failures"),
         "failing_since": bindparam("b_since"),
         "gone_since": bindparam("b_gone"),
-        "claimed_by": None,
-        "lease_until": None,
-        **last_error_values(table),
+        "last_error_at": bindparam("b_error_at"),
+        "last_error_code": bindparam("b_error_code"),
+        "last_error_count": bindparam("b_error_count"),
     }
-    by_id = table.c.id == bindparam("b_id")
+    by_id = ARTICLES.c.id == bindparam("b_id")
     if article_rows:
-        session.execute(update(table).where(by_id).values(schedule_values), article_rows)
+        session.execute(update(ARTICLES).where(by_id).values(schedule_values), article_rows)
     if fetched_rows:
         session.execute(
-            update(table)
+            update(ARTICLES)
             .where(by_id)
             .values(
                 {
@@ -603,19 +656,66 @@ def record_quiet_checks(
     return [str(row["outcome"]) for row in check_rows]
 
 
+def release_and_read(session: Session, article_ids: list[int]) -> dict[int, Standing]:
+    """Release the articles' leases and return their rows as they are now. Writing first takes the
+    rows' locks as record_check does (SQLite's write lock, PostgreSQL's row locks), so what the
+    checks leave follows from rows no one changes before the bulk update."""
+    article = ARTICLES.c
+    rows = session.execute(
+        update(ARTICLES)
+        .where(article.id.in_(article_ids))
+        .values(claimed_by=None, lease_until=None)
+        .returning(
+            article.id,
+            article.status,
+            article.created_at,
+            article.last_changed_at,
+            article.interval_seconds,
+            article.failure_count,
+            article.failing_since,
+            article.gone_since,
+            article.last_error_at,
+            article.last_error_code,
+            article.last_error_count,
+        )
+    )
+    return {
+        row.id: Standing(
+            row.status,
+            intervals.ArticleTiming(
+                created_at=row.created_at,
+                last_changed_at=row.last_changed_at,
+                interval_seconds=row.interval_seconds,
+                failure_count=row.failure_count,
+                failing_since=row.failing_since,
+                gone_since=row.gone_since,
+            ),
+            row.last_error_at,
+            row.last_error_code,
+            row.last_error_count,
+        )
+        for row in rows
+    }
+
+
 def quiet_lifecycle(
-    session: Session, target: CheckTarget, observation: Observation, *, policy: CheckPolicy
-) -> str:
-    """Apply the move and restore rules to a check that adds no version; return the article's
-    status to schedule from. The article row is read only when a rule fires (rarely)."""
+    session: Session,
+    target: CheckTarget,
+    standing: Standing,
+    observation: Observation,
+    *,
+    policy: CheckPolicy,
+) -> Standing:
+    """Apply the move and restore rules to a check that adds no version; return the article's row
+    to schedule from. The article is read as an object only when a rule fires (rarely)."""
     moved = lifecycle.moved_to(target.url, observation) is not None
-    if not moved and not lifecycle.is_back(target.status, observation):
-        return target.status
+    if not moved and not lifecycle.is_back(standing.status, observation):
+        return standing
     article = session.get_one(Article, target.article_id)
     article.last_checked_at = observation.started_at
     lifecycle.follow_move(session, article, observation, base_url=policy.base_url)
     lifecycle.restore_if_back(session, article, observation, base_url=policy.base_url)
-    return article.status
+    return standing_of(article)
 
 
 def check_row(target: CheckTarget, observation: Observation) -> dict[str, object]:

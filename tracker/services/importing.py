@@ -85,8 +85,9 @@ def import_list(
         article = every[url]
         row = followed.get(article.id)
         if row is None:
-            if article.status == "paused" and not followers.get(article.id):
-                articles.resume(article, now=now)
+            articles.resume_on_follow(
+                session, article, now=now, followers_before=followers.get(article.id, 0)
+            )
             row = Subscription(user_id=user_id, article_id=article.id, created_at=now, tags=[])
             session.add(row)
             followed[article.id] = row

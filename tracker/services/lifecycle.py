@@ -19,16 +19,21 @@ from tracker.adapters.models import Article, ArticleAlias, LifecycleEvent
 from tracker.domain import urls
 from tracker.domain.errors import InvalidInput
 from tracker.domain.pagekind import is_moved_article
+from tracker.domain.reading import Observation
+from tracker.domain.vocabulary import REMOVAL_REASONS, EventType, LifecycleKind, RemovalReason
 from tracker.services import alerts
 from tracker.services.articles import tracked_as
-from tracker.services.observing import Observation
-from tracker.services.payloads import article_payload, iso
+from tracker.services.payloads import article_payload, evidence_payload, iso
 
-KINDS = ("removed", "restored", "moved")
-HEADLINES = {
+HEADLINES: dict[LifecycleKind, str] = {
     "removed": "was removed",
     "restored": "is back",
     "moved": "moved to a new address",
+}
+EVENTS: dict[LifecycleKind, EventType] = {
+    "removed": "article.removed",
+    "restored": "article.restored",
+    "moved": "article.moved",
 }
 
 
@@ -40,14 +45,16 @@ class Evidence:
     url: str  # the address checked
     http_status: int | None
     final_url: str | None  # where redirects led (moved: the new address)
-    reason: str | None  # removed: http_410, http_404 or redirected_away
+    reason: RemovalReason | None  # removed only
 
 
 def evidence_of(url: str, observation: Observation) -> Evidence:
     """Return the evidence in one check's observation of the article at url."""
     error, page = observation.error, observation.page
     if error is not None:
-        return Evidence(observation.started_at, url, error.http_status, error.final_url, error.code)
+        return Evidence(
+            observation.started_at, url, error.http_status, error.final_url, REMOVAL_REASONS.get(error.code)
+        )
     return Evidence(
         observation.started_at,
         url,
@@ -147,7 +154,7 @@ def moved_to(url: str, observation: Observation) -> str | None:
 def record(
     session: Session,
     article: Article,
-    kind: str,
+    kind: LifecycleKind,
     evidence: Evidence,
     *,
     base_url: str,
@@ -166,7 +173,7 @@ def record(
     )
     session.add(row)
     payload = {
-        "type": f"article.{kind}",
+        "type": EVENTS[kind],
         "timestamp": iso(evidence.at),
         "data": {
             "article": article_payload(article, base=base_url),
@@ -177,7 +184,7 @@ def record(
     }
     alerts.enqueue(
         session,
-        type=f"article.{kind}",
+        type=EVENTS[kind],
         article=article,
         payload=payload,
         now=evidence.at,
@@ -187,17 +194,7 @@ def record(
     return row
 
 
-def evidence_payload(evidence: Evidence) -> dict[str, Any]:
-    return {
-        "http_status": evidence.http_status,
-        "url": evidence.url,
-        "final_url": evidence.final_url,
-        "reason": evidence.reason,
-        "observed_at": iso(evidence.at),
-    }
-
-
-def explanation(kind: str, evidence: Evidence) -> str:
+def explanation(kind: LifecycleKind, evidence: Evidence) -> str:
     """Return the evidence in words, for channels, the history and feeds."""
     if kind == "moved":
         return f"{evidence.url} now redirects ({evidence.http_status}) to {evidence.final_url}"
@@ -210,4 +207,6 @@ def explanation(kind: str, evidence: Evidence) -> str:
 
 
 def evidence_from(row: LifecycleEvent) -> Evidence:
-    return Evidence(row.occurred_at, row.url, row.http_status, row.final_url, row.reason)
+    return Evidence(
+        row.occurred_at, row.url, row.http_status, row.final_url, REMOVAL_REASONS.get(row.reason or "")
+    )
