@@ -15,24 +15,26 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+import jsonschema
 import pytest
-import requests
 import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
-from requests.adapters import BaseAdapter
+from pydantic import ValidationError
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from tests.factories import article_page, auth, make_token, story
-from tracker.adapters.fetch import Page, Validators
+from tracker.adapters.fetch import Client
 from tracker.adapters.netguard import AddressGuard
 from tracker.domain.errors import FetchError
-from tracker.engine.runtime import make_feed_poller
+from tracker.domain.pages import Page, Validators
+from tracker.engine.feedpoller import make_feed_poller
 from tracker.factory import create_app
 from tracker.services import alerts, checks
+from tracker.web import bodies
 from tracker.web.openapi import BASE, SPEC_PATH, document
 
 schemathesis.serializer.alias(["text/csv", "text/x-opml"], "text/plain")  # lists are plain text
@@ -51,6 +53,11 @@ FEED_URL = "https://news.example.com/feed.xml"
 FEED = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Example News</title>
 <item><title>Council vote</title><link>{ARTICLE_URL}</link><guid>council-vote</guid></item></channel></rss>"""
 ANY = re.compile(r"<any\(([^)]*)\):\w+>")
+# The document's integers are JSON integers, as the views read them (jsonschema also takes 1.0).
+INTEGERS = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+)
+BodyValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=INTEGERS)
 PARAMETER = re.compile(r"<(?:[^<>]*:)?(\w+)>")
 
 
@@ -68,24 +75,16 @@ class RefusingOutbound:
         self.calls.append(host)
         raise socket.gaierror(f"the test stub does not resolve {host}")
 
-    def http(self) -> requests.Session:
-        """Return a requests Session whose every request is refused (webhooks, page resources)."""
+    def http(self) -> Client:
+        """Return a client whose every request is refused (webhooks, page resources)."""
         outbound = self
 
-        class Refusing(BaseAdapter):
-            def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-                outbound.calls.append(str(request.url))
-                raise requests.ConnectionError(
-                    "the test stub refuses every outbound request", request=request
-                )
+        class Refusing(Client):
+            def send(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+                outbound.calls.append(url)
+                raise FetchError("the test stub refuses every outbound request", code="connection_refused")
 
-            def close(self) -> None:
-                pass
-
-        session = requests.Session()
-        for prefix in ("http://", "https://"):
-            session.mount(prefix, Refusing())
-        return session
+        return Refusing(AddressGuard(resolver=self.resolve), user_agent="Test/1")
 
 
 @pytest.fixture
@@ -112,6 +111,29 @@ def tripwire(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
+def bodies_read(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, object, bool]]:
+    """Record every request body a view validates: its declaration, the body, whether it was accepted."""
+    read: list[tuple[Any, object, bool]] = []
+    real = bodies.adapter
+
+    class Recording:
+        def __init__(self, shape: Any) -> None:
+            self.shape = shape
+
+        def validate_python(self, body: object) -> Any:
+            try:
+                value = real(self.shape).validate_python(body)
+            except ValidationError:
+                read.append((self.shape, body, False))
+                raise
+            read.append((self.shape, body, True))
+            return value
+
+    monkeypatch.setattr(bodies, "adapter", Recording)
+    return read
+
+
+@pytest.fixture
 def outbound() -> RefusingOutbound:
     return RefusingOutbound()
 
@@ -134,7 +156,9 @@ def api_app(database_url: str, outbound: RefusingOutbound, tripwire: list[str]) 
         http=outbound.http(),
         checking=replace(run.checking, fetch=outbound.fetch, render=outbound.fetch, robots=None),
         feed_fetch=outbound.fetch,
-        request_checking=replace(run.request_checking, fetch=outbound.fetch, render=outbound.fetch, robots=None),
+        request_checking=replace(
+            run.request_checking, fetch=outbound.fetch, render=outbound.fetch, robots=None
+        ),
         request_feed_fetch=outbound.fetch,
     )
     yield app
@@ -209,6 +233,17 @@ def openapi_paths(rule: str) -> list[str]:
     ]
 
 
+def documented_body(operation: dict[str, Any]) -> str | None:
+    """Return the schema name of an operation's JSON body, None when it takes none."""
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    return body["schema"]["$ref"].rsplit("/", 1)[1] if body else None
+
+
+def allows(name: str, body: object) -> bool:
+    """Return whether the document's schema `name` allows this body."""
+    return BodyValidator({"$ref": f"#/components/schemas/{name}", **document()}).is_valid(body)
+
+
 def documented_operations() -> set[tuple[str, str]]:
     return {(method.upper(), path) for path, methods in document()["paths"].items() for method in methods}
 
@@ -223,6 +258,7 @@ def test_the_served_document_is_valid_openapi_3_1(client: FlaskClient):
 
 
 def test_every_api_route_is_documented_and_every_documented_operation_is_routed(app: Flask):
+    app.install_web()  # the routes come with the web layer, installed on first use (tracker.factory)
     routed, documented = routed_operations(app), documented_operations()
     assert routed - documented == set(), "routes missing from the OpenAPI document"
     assert documented - routed == set(), "documented operations the app does not serve"
@@ -315,8 +351,61 @@ def test_edge_inputs_are_refused_not_crashed_on(api_app: Flask, token: str):
     assert answers == [(method, path, status) for method, path, _body, status in EDGES]
 
 
+def test_each_write_reads_the_body_its_operation_documents_and_no_other(
+    api_app: Flask, token: str, bodies_read: list[tuple[Any, object, bool]]
+):
+    client = api_app.test_client()
+    writes = [
+        (method, path, operation)
+        for path, methods in document()["paths"].items()
+        for method, operation in methods.items()
+        if method != "get"
+    ]
+    for method, path, operation in sorted(writes, key=lambda write: write[0] == "delete"):  # deletes last
+        bodies_read.clear()
+        channel = "2" if path.startswith("/channels/") else "1"  # the seeded channel is endpoint 2
+        url = BASE + path.format(host="news.example.com", webhook_id=channel, **dict.fromkeys(IDS, "1"))
+        client.open(url, method=method.upper(), json={}, headers=auth(token))
+        name = documented_body(operation)
+        declared = [bodies.BODIES[name]] if name else []
+        assert [shape for shape, _body, _accepted in bodies_read] == declared, (method, path)
+
+
+IDS = ("article_id", "number", "delivery_id", "follow_id", "token_id")
+
+
+def test_a_body_the_view_reads_is_one_its_schema_allows_and_the_other_way_round(
+    api_app: Flask, token: str, bodies_read: list[tuple[Any, object, bool]]
+):
+    """Fields the view would take that the schema does not name (or the other way round) would fail here."""
+    client = api_app.test_client()
+    article = {"url": ARTICLE_URL}
+    for body, accepted in [
+        (article, True),
+        ({**article, "interval_seconds": 60}, True),
+        ({**article, "interval_seconds": 59}, False),
+        ({**article, "interval_seconds": 60.0}, False),  # a JSON integer, not a number
+        ({**article, "interval_seconds": True}, False),
+        ({**article, "title": "not a field"}, False),
+        ({"interval_seconds": 60}, False),
+    ]:
+        bodies_read.clear()
+        client.post(f"{BASE}/articles", json=body, headers=auth(token))
+        assert bodies_read == [(bodies.NewArticle, body, accepted)]
+        assert allows("NewArticle", body) == accepted, body
+
+
 @SCHEMA.parametrize()
 @settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_every_operation_answers_as_documented(case: Any, api_app: Flask, token: str, tripwire: list[str]):
+def test_every_operation_answers_as_documented(
+    case: Any, api_app: Flask, token: str, tripwire: list[str], bodies_read: list[tuple[Any, object, bool]]
+):
+    bodies_read.clear()
     case.call_and_validate(app=api_app, headers=auth(token), checks=CHECKS)
     assert tripwire == []
+    # The body the view read was validated against the declaration its schema is generated from,
+    # and the view accepted exactly what the schema allows (fuzzed bodies, valid and not).
+    name = documented_body(document()["paths"][case.operation.path][case.operation.method.lower()])
+    for shape, body, accepted in bodies_read:
+        assert name is not None and shape is bodies.BODIES[name], (case.operation.method, case.operation.path)
+        assert accepted == allows(name, body), (name, body)

@@ -9,11 +9,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.adapters.db import Base, UTCDateTime
 
+# Re-exported for the modules that still import them from here.
+from tracker.domain.vocabulary import (
+    ArticleStatus,
+    CheckOutcome,
+    DeliveryStatus,
+    EndpointKind,
+    EventType,
+    LifecycleKind,
+    OutboxType,
+)
+
 URL_LENGTH = 2048
 MAX_ID = 2**31 - 1  # ids, version numbers and counts all fit PostgreSQL's INTEGER
-ARTICLE_STATUSES = ("active", "failing", "paused", "gone")  # Article.status
-# Delivery.status; "held": waiting for its endpoint's digest, "digested": went out in one
-DELIVERY_STATUSES = ("pending", "succeeded", "failed", "held", "digested")
 
 
 class User(Base):
@@ -71,7 +79,7 @@ class Article(Base):
     host: Mapped[str] = mapped_column(String(255), index=True)
     canonical_url: Mapped[str | None] = mapped_column(String(URL_LENGTH), index=True)
     title: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active | paused | failing | gone
+    status: Mapped[ArticleStatus] = mapped_column(String(16), default="active")
     interval_seconds: Mapped[int | None]  # None: the default policy decides
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -232,7 +240,7 @@ class Check(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int]
-    outcome: Mapped[str] = mapped_column(String(16))  # first | changed | unchanged | not_modified | error
+    outcome: Mapped[CheckOutcome] = mapped_column(String(16))
     http_status: Mapped[int | None]
     version_number: Mapped[int | None]
     error_code: Mapped[str | None] = mapped_column(String(64))
@@ -299,7 +307,7 @@ class LifecycleEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # removed | restored | moved
+    kind: Mapped[LifecycleKind] = mapped_column(String(16))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     http_status: Mapped[int | None]  # what the check got: 404, 410, 200, 301 ...
     url: Mapped[str] = mapped_column(String(URL_LENGTH))  # the address checked (moved: the old one)
@@ -315,14 +323,14 @@ class Webhook(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16), default="webhook")  # webhook | apprise
+    kind: Mapped[EndpointKind] = mapped_column(String(16), default="webhook")
     url: Mapped[str] = mapped_column(String(URL_LENGTH))
     # The HMAC key must be kept to sign, so it is stored as given; it is shown once and never logged.
     secret: Mapped[str | None] = mapped_column(String(128))
     previous_secret: Mapped[str | None] = mapped_column(String(128))  # still signed with until ...
     previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Filters; None means all.
-    events: Mapped[list[str] | None] = mapped_column(JSON)
+    events: Mapped[list[EventType] | None] = mapped_column(JSON)
     article_ids: Mapped[list[int] | None] = mapped_column(JSON)
     tags: Mapped[list[str] | None] = mapped_column(JSON)  # only articles the owner tagged so
     labels: Mapped[list[str] | None] = mapped_column(JSON)  # only changes with one of these labels
@@ -348,7 +356,7 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)  # the webhook-id, the same on every attempt
-    type: Mapped[str] = mapped_column(String(40))
+    type: Mapped[OutboxType] = mapped_column(String(40))
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     payload: Mapped[str] = mapped_column(Text)  # the exact JSON body sent
     summary: Mapped[str] = mapped_column(Text)  # a short text alert for chat and email channels
@@ -368,7 +376,7 @@ class Delivery(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
     article_id: Mapped[int | None]  # copied from the event: one article's events go out in order
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # DELIVERY_STATUSES
+    status: Mapped[DeliveryStatus] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(128))

@@ -21,7 +21,9 @@ from typing import ClassVar
 import fast_diff_match_patch
 
 from tracker.domain.textunits import count_words, encoded, similarity_keys
+from tracker.domain.vocabulary import BlockOp, WordOp
 
+WORD_OPS: dict[str, WordOp] = {"=": "=", "-": "-", "+": "+"}  # diff-match-patch's ops, typed
 # A removed and an added paragraph are one edit above this: the share of their text a word diff
 # keeps, or the Dice overlap of their similarity keys (tracker.domain.textunits).
 SIMILAR = 0.5
@@ -47,10 +49,10 @@ EMPTY = ArticleText(title=None, byline=None, paragraphs=())
 class Block:
     """One paragraph's fate. `words` only on replace; indexes (0-based) only on move."""
 
-    op: str  # equal | insert | delete | replace | move
+    op: BlockOp
     old: str | None
     new: str | None
-    words: tuple[tuple[str, str], ...] | None = None  # ("=" | "-" | "+", text)
+    words: tuple[tuple[WordOp, str], ...] | None = None  # ("=" | "-" | "+", text)
     from_index: int | None = None
     to_index: int | None = None
 
@@ -62,7 +64,7 @@ class FieldChange:
 
     old: str | None
     new: str | None
-    words: tuple[tuple[str, str], ...] | None = None
+    words: tuple[tuple[WordOp, str], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +264,7 @@ def row_block(
 
 
 @lru_cache(maxsize=1024)  # pairing paragraphs edited in place diffs them; their blocks reuse it
-def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
+def word_changes(old: str, new: str) -> tuple[tuple[WordOp, str], ...]:
     """Return the word-level diff of two paragraphs as ("=" | "-" | "+", text) runs that join back
     to each side's text.
 
@@ -344,7 +346,7 @@ def merge_runs(runs: list[tuple[str, str]]) -> list[list[str]]:
     return merged
 
 
-def spaces_outside_changes(runs: list[list[str]]) -> list[tuple[str, str]]:
+def spaces_outside_changes(runs: list[list[str]]) -> list[tuple[WordOp, str]]:
     """Move the space that opens each change into the unchanged text before it ("said <del>x</del>")."""
     for index, (op, _text) in enumerate(runs):
         if op != "=":
@@ -356,7 +358,7 @@ def spaces_outside_changes(runs: list[list[str]]) -> list[tuple[str, str]]:
             runs[index][1] += " "
             for run in group:
                 run[1] = run[1][1:]
-    return [(op, text) for op, text in runs if text]
+    return [(WORD_OPS[op], text) for op, text in runs if text]
 
 
 def summarize(blocks: Sequence[Block]) -> Summary:

@@ -10,12 +10,14 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from tracker.domain.vocabulary import DigestType
+
 MODES = ("each", "daily", "weekly")  # "each": one message per event, as before digests
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday()
 DEFAULT_HOUR = 8
 DEFAULT_TIMEZONE = "UTC"
 TITLE = "Article revision tracker"
-DIGEST = "digest"  # the event type of a digest
+DIGEST: DigestType = "digest"  # the event type of a digest
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,12 +27,13 @@ from lxml import etree
 from tracker.domain import rules, urls
 from tracker.domain.charsets import decode_html
 from tracker.domain.errors import CheckError, InvalidInput
+from tracker.domain.vocabulary import FeedKind
 
 MAX_ENTRIES = 200  # a feed lists its latest entries; a document with thousands is not read whole
 MAX_TITLE = 500
 MAX_ADVERTISED = 20
 MAX_DAYS = 3650
-FEED_TYPES = {"application/rss+xml": "rss", "application/atom+xml": "atom"}
+FEED_TYPES: dict[str, FeedKind] = {"application/rss+xml": "rss", "application/atom+xml": "atom"}
 SPACES = re.compile(r"\s+")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses one in text it is given decoded
 
@@ -50,7 +51,7 @@ class FeedItem:
 @dataclass(frozen=True, slots=True)
 class Feed:
     title: str | None
-    kind: str  # rss | atom
+    kind: FeedKind
     items: tuple[FeedItem, ...]  # in the document's order, usually newest first
 
 
@@ -60,7 +61,7 @@ class FeedLink:
 
     url: str
     title: str | None
-    kind: str  # rss | atom
+    kind: FeedKind
 
 
 class NotAFeed(InvalidInput):

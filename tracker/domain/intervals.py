@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from tracker.domain.vocabulary import ArticleStatus
+
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
 
@@ -119,7 +121,7 @@ def status_after(
     http_status: int | None,
     not_found_streak: int = 0,
     away_streak: int = 0,
-) -> str:
+) -> ArticleStatus:
     """Return the status a check leaves an active article in: active, failing or gone (410, or
     404 on `gone_after_404s` checks in a row, or a redirect to the home page or a section front
     on `gone_after_redirects` checks in a row: other failures in between do not count)."""
@@ -147,7 +149,7 @@ class Schedule:
     """What a check leaves an article with."""
 
     next_check_at: datetime
-    status: str
+    status: ArticleStatus
     failure_count: int
     failing_since: datetime | None
     gone_since: datetime | None = None
@@ -155,7 +157,7 @@ class Schedule:
 
 def after_check(
     before: ArticleTiming,
-    status: str,
+    status: ArticleStatus,
     now: datetime,
     policy: IntervalPolicy,
     *,

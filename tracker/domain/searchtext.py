@@ -21,8 +21,9 @@ import regex
 from tracker.domain.diff import ArticleText, FieldChange, TextDiff
 from tracker.domain.errors import InvalidInput
 from tracker.domain.textunits import SPACELESS
+from tracker.domain.vocabulary import SEARCH_FIELDS, SearchField
 
-FIELDS = ("text", "added", "removed")  # what a search looks in: the version's text, or its change
+FIELDS: dict[str, SearchField] = {name: name for name in SEARCH_FIELDS}  # what a search looks in
 MAX_QUERY_WORDS = 10
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 200_000  # characters of terms kept per field: PostgreSQL's tsvector holds at most 1 MB
@@ -52,7 +53,7 @@ class Query:
     """A parsed query: each word's terms (all must match), and where to look."""
 
     words: tuple[str, ...]  # each word's terms, space-separated ("amazon", "o brien", "美 国")
-    field: str = "text"
+    field: SearchField = "text"
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -131,7 +132,8 @@ def add_runs(
 
 def parse_query(text: str, field: str = "text") -> Query:
     """Return the query's words as terms; raise InvalidInput when it holds none or is too long."""
-    if field not in FIELDS:
+    where = FIELDS.get(field)
+    if where is None:
         raise InvalidInput(f"?in= is one of {', '.join(FIELDS)}", code="bad_in")
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidInput(f"a query is at most {MAX_QUERY_LENGTH} characters", code="bad_query")
@@ -140,7 +142,7 @@ def parse_query(text: str, field: str = "text") -> Query:
         raise InvalidInput("type a word to search for (letters or digits)", code="bad_query")
     if len(words) > MAX_QUERY_WORDS:
         raise InvalidInput(f"a query has at most {MAX_QUERY_WORDS} words", code="bad_query")
-    return Query(words=words, field=field)
+    return Query(words=words, field=where)
 
 
 def matcher(query: Query) -> regex.Pattern[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
@@ -22,23 +22,16 @@ from tracker.domain.diff import TextDiff, diff_articles
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.domain.labels import LABEL_WORDS, VersionFacts, change_labels, summary_line
 from tracker.domain.signing import new_secret
+from tracker.domain.vocabulary import EVENT_TYPES, DeliveryStatus, EndpointKind, EventType, OutboxType
 from tracker.services import digests, outbox, queue, watchlists
 from tracker.services.history import VersionDiff, version_text
 from tracker.services.payloads import article_payload, diff_payload, iso
 
-EVENTS = (
-    "article.changed",
-    "article.failing",
-    "article.added",
-    "article.removed",
-    "article.restored",
-    "article.moved",
-    "ping",
-)
+Word = TypeVar("Word", bound=str)  # one of the words a filter takes
+EVENTS = EVENT_TYPES  # the words an endpoint's filter takes (forms.py imports them from here)
 RETRY_DELAYS = (10, 60, 300, 1800, 7200, 21600, 43200, 86400)  # seconds after attempts 1, 2, ...: ~1.5 days
 SECRET_GRACE = timedelta(hours=24)  # after a rotation the old secret signs too, this long
 DISABLE_AFTER = timedelta(days=3)  # of nothing but failures
-KINDS = ("webhook", "apprise")
 JITTER = random.Random()
 # The made-up article of the sample article.changed: a figure corrected, and a note that says so.
 SAMPLE_TITLE = "Sample: the council approves the harbour budget"
@@ -61,11 +54,11 @@ class DeliveryJob:
 
     delivery_id: int
     webhook_id: int
-    kind: str
+    kind: EndpointKind
     url: str
     secrets: tuple[str, ...]
     message_id: str
-    event_type: str
+    event_type: OutboxType
     body: str
     summary: str
 
@@ -78,7 +71,7 @@ def create_endpoint(
     user_id: int,
     fields: dict[str, Any],
     *,
-    kind: str,
+    kind: EndpointKind,
     allow_private: bool,
     now: datetime,
     check_channel: Any = None,
@@ -149,7 +142,7 @@ def change_endpoint(
     digests.apply_schedule(session, webhook, fields, now=now)
 
 
-def checked_list(value: object, allowed: tuple[str, ...], name: str) -> list[str] | None:
+def checked_list(value: object, allowed: tuple[Word, ...], name: str) -> list[Word] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) and item in allowed for item in value):
@@ -157,7 +150,7 @@ def checked_list(value: object, allowed: tuple[str, ...], name: str) -> list[str
     return list(dict.fromkeys(value))
 
 
-def list_endpoints(session: Session, user_id: int, kind: str) -> list[Webhook]:
+def list_endpoints(session: Session, user_id: int, kind: EndpointKind) -> list[Webhook]:
     return list(
         session.scalars(
             select(Webhook).where(Webhook.user_id == user_id, Webhook.kind == kind).order_by(Webhook.id)
@@ -165,7 +158,9 @@ def list_endpoints(session: Session, user_id: int, kind: str) -> list[Webhook]:
     )
 
 
-def get_endpoint(session: Session, user_id: int, webhook_id: int, kind: str | None = None) -> Webhook:
+def get_endpoint(
+    session: Session, user_id: int, webhook_id: int, kind: EndpointKind | None = None
+) -> Webhook:
     """Return the caller's endpoint (of this kind, if given); raise NotFound for anyone else's
     (their existence is not told)."""
     webhook = session.get(Webhook, webhook_id)
@@ -194,7 +189,7 @@ def secrets_in_use(webhook: Webhook, now: datetime) -> tuple[str, ...]:
 def enqueue(
     session: Session,
     *,
-    type: str,
+    type: EventType,
     article: Article | None,
     payload: dict[str, Any],
     summary: str,
@@ -234,7 +229,7 @@ def endpoints_for(session: Session, article: Article | None) -> list[tuple[Webho
 
 def wants(
     webhook: Webhook,
-    type: str,
+    type: EventType,
     labels: list[str] | None,
     words: int,
     article: Article | None,
@@ -475,7 +470,7 @@ def record_attempts(
             )
 
 
-def retry_schedule(attempts: int, now: datetime, rng: random.Random) -> tuple[str, datetime]:
+def retry_schedule(attempts: int, now: datetime, rng: random.Random) -> tuple[DeliveryStatus, datetime]:
     """Return (status, next attempt) after `attempts` failed attempts: pending with a delay of
     10 s, 1 min, 5 min ... 24 h (±20 %), then failed for good."""
     if attempts > len(RETRY_DELAYS):

@@ -7,7 +7,6 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
@@ -15,12 +14,18 @@ from sqlalchemy.orm import Session
 from tracker.adapters.models import Article, LifecycleEvent, Subscription
 from tracker.domain.errors import InvalidInput
 from tracker.domain.timeline import Note
+from tracker.domain.vocabulary import CHANGE_KINDS, LIFECYCLE_KINDS, ChangeKind, LifecycleKind
 from tracker.services import history
 from tracker.services.history import ChangeEntry
-from tracker.services.lifecycle import KINDS, Evidence, evidence_from, evidence_payload, explanation
-from tracker.services.payloads import change_payload, iso
+from tracker.services.lifecycle import Evidence, evidence_from, explanation
+from tracker.services.payloads import ChangePayload, change_payload, evidence_payload, iso
 
-KIND_WORDS = {"changed": "changed", "removed": "removed", "restored": "restored", "moved": "moved"}
+KIND_WORDS: dict[ChangeKind, str] = {
+    "changed": "changed",
+    "removed": "removed",
+    "restored": "restored",
+    "moved": "moved",
+}
 
 
 def history_notes(session: Session, article_id: int) -> list[Note]:
@@ -44,7 +49,7 @@ class LifecycleEntry:
     article_id: int
     article_title: str | None
     host: str
-    kind: str
+    kind: LifecycleKind
     evidence: Evidence
     version_number: int
 
@@ -78,8 +83,8 @@ def recent_entries(
     The cursor names the last version id and the last lifecycle event id shown ("V-L"); a label
     filter lists versions only (lifecycle events have no labels).
     """
-    if kind is not None and kind not in ("changed", *KINDS):
-        raise InvalidInput(f"unknown kind {kind!r}; use changed, {', '.join(KINDS)}", code="bad_kind")
+    if kind is not None and kind not in CHANGE_KINDS:
+        raise InvalidInput(f"unknown kind {kind!r}; use {', '.join(CHANGE_KINDS)}", code="bad_kind")
     version_below, event_below = parse_cursor(cursor)
     versions: list[ChangeEntry] = []
     events: list[LifecycleEntry] = []
@@ -98,7 +103,7 @@ def recent_entries(
         events = lifecycle_entries(
             session,
             user_id=user_id,
-            kinds=KINDS if kind is None else (kind,),
+            kinds=LIFECYCLE_KINDS if kind is None else (kind,),
             host=host,
             since=since,
             until=until,
@@ -183,10 +188,10 @@ def lifecycle_entry(row: LifecycleEvent, title: str | None, host: str) -> Lifecy
     )
 
 
-def entry_payload(entry: Entry, *, base: str = "") -> dict[str, Any]:
+def entry_payload(entry: Entry, *, base: str = "") -> ChangePayload:
     """Return one item of the recent-changes list: a change (kind `changed`) or a lifecycle event."""
     if isinstance(entry, ChangeEntry):
-        return {"kind": "changed", **change_payload(entry, base=base)}
+        return change_payload(entry, base=base)
     return {
         "kind": entry.kind,
         "article_id": entry.article_id,

@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.adapters.fetch import Fetch, Validators
+from tracker.adapters.fetch import Fetch
 from tracker.adapters.models import Article, FeedEntry, FeedFollow, FeedSource, Subscription
 from tracker.domain import intervals, urls
 from tracker.domain.errors import CheckError, InvalidInput, NotFound
 from tracker.domain.feeds import MAX_ENTRIES, EntryOptions, Feed, FeedItem, checked_days, checked_patterns
+from tracker.domain.pages import Validators
+from tracker.domain.vocabulary import FeedPollOutcome
 from tracker.services import alerts, articles, queue, watchlists
 from tracker.services.payloads import article_payload, iso
 
@@ -74,7 +76,7 @@ class PollResult:
     """What recording a poll did."""
 
     checked_at: datetime
-    outcome: str  # updated | not_modified | error
+    outcome: FeedPollOutcome
     http_status: int | None
     entries: int  # in the document
     new_entries: int  # not seen before

@@ -10,10 +10,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tracker.adapters.models import Delivery, Event, Webhook
+from tracker.domain.vocabulary import DeliveryStatus, OutboxType
 
 
 def add_event(
-    session: Session, type: str, article_id: int | None, payload: dict[str, Any], summary: str, now: datetime
+    session: Session,
+    type: OutboxType,
+    article_id: int | None,
+    payload: dict[str, Any],
+    summary: str,
+    now: datetime,
 ) -> Event:
     """Write one event of the outbox (its id is known on return)."""
     event = Event(
@@ -29,7 +35,9 @@ def add_event(
     return event
 
 
-def add_delivery(session: Session, event: Event, webhook: Webhook, now: datetime, *, status: str) -> Delivery:
+def add_delivery(
+    session: Session, event: Event, webhook: Webhook, now: datetime, *, status: DeliveryStatus
+) -> Delivery:
     """Write the delivery of an event to one endpoint, due now (or held for its digest)."""
     delivery = Delivery(
         event_id=event.id,

@@ -1,4 +1,9 @@
-"""The JSON shapes of the HTTP API (docs/api.md): articles, checks, versions and diffs.
+"""The JSON shapes of the HTTP API (docs/api.md): articles, checks, versions, diffs, alerts, feeds.
+
+Each shape is declared once, as a TypedDict (a plain dict at run time: nothing to convert, nothing
+to import for the worker, which builds webhook bodies here); the web layer generates the OpenAPI
+schemas from these declarations, so an answer and its schema cannot drift. `Doc` adds what a type
+cannot say (a description, a format, an enum from a table).
 
 Shared by the HTTP API and, with absolute links (`base`), by webhooks and feeds.
 """
@@ -7,34 +12,542 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired, overload
 
-from tracker.adapters.models import (
-    ApiToken,
-    Article,
-    Check,
-    Delivery,
-    Event,
-    FeedEntry,
-    FeedFollow,
-    FeedSource,
-    Invite,
-    Version,
-    Webhook,
-)
-from tracker.domain.diff import Block, FieldChange, Fold, TextDiff, fold_unchanged
-from tracker.domain.digests import WEEKDAYS
-from tracker.domain.feeds import FeedLink
+from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
+
+from tracker.adapters import models
+from tracker.adapters.models import MAX_ID
+from tracker.domain.diff import Block, FieldChange, Fold, Summary, fold_unchanged
+from tracker.domain.digests import MODES, WEEKDAYS
+from tracker.domain.feeds import MAX_DAYS, FeedLink
+from tracker.domain.labels import LABEL_WORDS
+from tracker.domain.listfiles import WatchedArticle
 from tracker.domain.rules import ExtractionRules
 from tracker.domain.trouble import error_words
-from tracker.services.articles import ListedArticle
+from tracker.domain.vocabulary import (
+    ArticleStatus,
+    BlockOp,
+    ChangeKind,
+    CheckOutcome,
+    DeliveryStatus,
+    EventType,
+    FeedKind,
+    FeedPollOutcome,
+    OutboxType,
+    RemovalReason,
+    RulesSource,
+    SearchField,
+    WordOp,
+)
+from tracker.services.articles import MAX_INTERVAL, MIN_INTERVAL, ListedArticle
+from tracker.services.bulk import ACTIONS, BulkResult
 from tracker.services.history import ChangeEntry, VersionDiff
+from tracker.services.importing import ImportReport
 from tracker.services.search import SearchHit
 
-if TYPE_CHECKING:  # services.feeds builds its alerts with this module
+if TYPE_CHECKING:  # these services build their alerts with this module
     from tracker.services.feeds import PollResult
+    from tracker.services.lifecycle import Evidence
 
 
+class Doc:
+    """What the API reference says of a value beyond its type: `Annotated[int, Doc("why", minimum=1)]`
+    adds JSON Schema keywords. The web layer's schema generator (pydantic) calls the hook; nothing else
+    reads it, so building payloads imports no schema library."""
+
+    def __init__(self, description: str = "", **keywords: Any) -> None:
+        self.keywords = {**keywords, **({"description": description} if description else {})}
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {**handler(core_schema), **self.keywords}
+
+
+Id = Annotated[int, Doc(minimum=1, maximum=MAX_ID)]
+Count = Annotated[int, Doc(minimum=0, maximum=MAX_ID)]
+Time = Annotated[str, Doc(format="date-time", examples=["2026-03-05T12:00:00Z"])]
+Link = Annotated[str, Doc("a path on this server")]
+Label = Annotated[str, Doc(enum=list(LABEL_WORDS))]
+Days = Annotated[int, Doc(minimum=1, maximum=MAX_DAYS)]
+WordRuns = Annotated[
+    list[tuple[WordOp, str]],
+    Doc(
+        "runs of unchanged (=), removed (-) and added (+) text that join back to each side: words and "
+        "punctuation marks, or characters in scripts written without spaces"
+    ),
+]
+ErrorCode = Annotated[
+    str, Doc("short snake_case reason, e.g. bad_url, not_found", pattern="^[a-z][a-z0-9_]*$")
+]
+
+
+class ErrorBody(TypedDict):
+    code: ErrorCode
+    message: Annotated[str, Doc("what went wrong and what to do")]
+
+
+class HtmlLinks(TypedDict):
+    html: Link
+
+
+# --- articles and checks ------------------------------------------------------------------------
+
+
+class ArticleFactsPayload(TypedDict):
+    """An article as webhooks and feeds show it."""
+
+    id: Id
+    url: Annotated[str, Doc("normalised")]
+    canonical_url: str | None
+    title: str | None
+    status: ArticleStatus
+    interval_seconds: Annotated[
+        int | None,
+        Doc(
+            "seconds between checks; null lets the default policy decide by the article's age",
+            minimum=MIN_INTERVAL,
+            maximum=MAX_INTERVAL,
+        ),
+    ]
+    created_at: Time
+    last_checked_at: Time | None
+    next_check_at: Time
+    last_changed_at: Time | None
+    version_count: Count
+    links: HtmlLinks
+
+
+class LastError(TypedDict):
+    code: Annotated[str, Doc("e.g. http_404, timeout, dns, redirected_away")]
+    at: Time
+    count: Annotated[Count, Doc("checks in a row that ended with this code")]
+    message: Annotated[
+        str, Doc("in plain words, e.g. 'The site answered 404 (page not found) three times in a row; ...'")
+    ]
+
+
+class TroublePayload(TypedDict):
+    failure_count: Annotated[Count, Doc("checks in a row that failed; 0: the last one worked")]
+    failing_since: Annotated[Time | None, Doc("the first of those failed checks")]
+    last_error: Annotated[
+        LastError | None,
+        Doc("the last failed check, even when checks work again since (then failure_count is 0)"),
+    ]
+
+
+class ArticlePayload(ArticleFactsPayload, TroublePayload):
+    """An article as the API shows it to one caller."""
+
+    following: Annotated[bool, Doc("whether the caller follows it")]
+    tags: Annotated[list[str], Doc("the caller's tags")]
+    note: Annotated[str | None, Doc("the caller's note")]
+
+
+class CheckPayload(TypedDict):
+    id: Id
+    article_id: Id
+    checked_at: Time
+    duration_ms: Count
+    outcome: CheckOutcome
+    http_status: int | None
+    version: Annotated[Id | None, Doc("the version the check stored")]
+    error: Annotated[
+        ErrorBody | None, Doc("why the check failed, e.g. timeout, dns, http_404, blocked_address")
+    ]
+
+
+class RulesPayload(TypedDict):
+    source: Annotated[RulesSource, Doc("where the rules come from")]
+    include: Annotated[list[str], Doc("CSS selectors: extract only these parts")]
+    exclude: Annotated[list[str], Doc("CSS selectors: remove these parts first")]
+    ignore: Annotated[list[str], Doc("regular expressions: text cut out of every block")]
+    whole_page: Annotated[bool, Doc("keep all the page's text (not an article)")]
+    render: Annotated[bool, Doc("fetch through a headless browser")]
+    robots: Annotated[bool, Doc("honour robots.txt")]
+    fingerprint: Annotated[str, Doc("names the rules on the versions they made")]
+
+
+class SiteRulesPayload(RulesPayload):
+    site: str
+
+
+# --- versions and diffs -------------------------------------------------------------------------
+
+
+class VersionSummaryPayload(TypedDict):
+    """A version without its text."""
+
+    article_id: Id
+    number: Annotated[Id, Doc("1 for the first version")]
+    observed_at: Time
+    content_hash: str
+    title: str | None
+    byline: str | None
+    published_at: Annotated[str | None, Doc("as the page states it")]
+    modified_at: Annotated[str | None, Doc("as the page states it")]
+    language: Annotated[
+        str | None, Doc("BCP 47 tag (`zh-CN`): declared by the page, or detected in the text; null: unknown")
+    ]
+    word_count: Count
+    matches_version: Annotated[Id | None, Doc("the earlier version with the same text (a revert)")]
+    baseline: Annotated[bool, Doc("re-read with new extraction rules or a new extractor; no change")]
+    lead_image: str | None
+    extractor: Annotated[str, Doc("the extractor version and rules that made this version")]
+    labels: list[Label]
+    links: HtmlLinks
+
+
+class VersionPayload(VersionSummaryPayload):
+    paragraphs: list[str]
+
+
+class VersionAsOfPayload(VersionPayload):
+    live_until: Annotated[Time | None, Doc("when the next version replaced it; null: still live")]
+
+
+class VersionHeadersPayload(TypedDict):
+    article_id: Id
+    number: Id
+    final_url: Annotated[str, Doc("after redirects")]
+    encoding: str | None
+    headers: dict[str, str]
+
+
+class FieldChangePayload(TypedDict):
+    """The value before and after; null when it did not change."""
+
+    old: str | None
+    new: str | None
+    words: Annotated[WordRuns | None, Doc("headline and byline when both values exist")]
+
+
+class DiffSummaryPayload(TypedDict):
+    paragraphs_added: Count
+    paragraphs_removed: Count
+    paragraphs_changed: Count
+    paragraphs_moved: Count
+    words_added: Count
+    words_removed: Count
+
+
+class BlockPayload(TypedDict):
+    """One paragraph's fate."""
+
+    op: BlockOp
+    old: str | None
+    new: str | None
+    words: Annotated[WordRuns | None, Doc("on replace blocks")]
+    from_index: NotRequired[Annotated[Count, Doc("on move blocks, 0-based")]]
+    to_index: NotRequired[Annotated[Count, Doc("on move blocks")]]
+
+
+class FoldedBlockPayload(TypedDict):
+    """With ?context=: a run of unchanged paragraphs."""
+
+    op: Literal["equal"]
+    count: Id
+
+
+# "from" is a keyword: the functional form names it.
+DiffPayload = TypedDict(
+    "DiffPayload",
+    {
+        "article_id": Id,
+        "from": Annotated[Count, Doc("0: the empty article")],
+        "to": Id,
+        "title": FieldChangePayload | None,
+        "byline": FieldChangePayload | None,
+        "published_at": FieldChangePayload | None,
+        "modified_at": FieldChangePayload | None,
+        "summary": DiffSummaryPayload,
+        "blocks": list[BlockPayload | FoldedBlockPayload],
+        "labels": list[Label],
+        "reverted_to": Annotated[Id | None, Doc("the earlier version `to` matches")],
+        "links": HtmlLinks,
+    },
+)
+
+
+class EvidencePayload(TypedDict):
+    http_status: Annotated[Count | None, Doc("404, 410, 200, or the 301/308 of a move")]
+    url: Annotated[str, Doc("the address checked (moved: the old one)")]
+    final_url: Annotated[str | None, Doc("where redirects led (moved: the new address)")]
+    reason: Annotated[RemovalReason | None, Doc("why it counts as removed")]
+    observed_at: Time
+
+
+class NoSummary(TypedDict):
+    """No counts: a removal, restoration or move, or a version stored before counts were kept."""
+
+
+class ChangePayload(TypedDict):
+    kind: Annotated[
+        ChangeKind,
+        Doc(
+            "changed: a new version; removed, restored, moved: what happened to the article "
+            "(labels and summary then empty, version the latest at that moment)"
+        ),
+    ]
+    article_id: Id
+    article_title: str | None
+    url: str
+    site: str
+    version: Id
+    observed_at: Time
+    labels: list[Label]
+    summary: DiffSummaryPayload | NoSummary
+    links: HtmlLinks
+    evidence: NotRequired[Annotated[EvidencePayload, Doc("removed, restored, moved: what the check saw")]]
+
+
+class SearchLinks(TypedDict):
+    html: Annotated[str, Doc("the version (in=text) or its diff: a path on this server")]
+
+
+# "in" is a keyword: the functional form names it.
+SearchHitPayload = TypedDict(
+    "SearchHitPayload",
+    {
+        "article_id": Id,
+        "article_title": str | None,
+        "version": Id,
+        "in": SearchField,
+        "snippet": Annotated[str, Doc("the text around the first match, plain text")],
+        "observed_at": Time,
+        "links": SearchLinks,
+    },
+)
+
+
+class HistoryPayload(TypedDict):
+    article: ArticlePayload
+    versions: list[VersionPayload]
+    exported_at: Time
+
+
+# --- alerts -------------------------------------------------------------------------------------
+
+DeliveryMode = Annotated[
+    str,
+    Doc("each: every event alone; daily or weekly: one digest at digest_hour in timezone", enum=list(MODES)),
+]
+
+
+class EndpointLinks(TypedDict):
+    deliveries: Link
+
+
+class WebhookPayload(TypedDict):
+    """A webhook or a channel; never its secret."""
+
+    id: Id
+    url: str
+    events: Annotated[list[EventType] | None, Doc("null: every event")]
+    article_ids: Annotated[list[Id] | None, Doc("null: every article the owner follows")]
+    tags: Annotated[list[str] | None, Doc("only articles the owner tagged so; null: any")]
+    labels: Annotated[list[Label] | None, Doc("only changes with one of these labels; null: any")]
+    min_words: Annotated[Count | None, Doc("only changes of at least this many words; null: any")]
+    enabled: bool
+    disabled_reason: str | None
+    created_at: Time
+    delivery: DeliveryMode
+    digest_hour: Annotated[
+        int | None, Doc("the hour digests go out (local time); null: not a digest", minimum=0, maximum=23)
+    ]
+    digest_weekday: Annotated[
+        str | None, Doc("the day weekly digests go out; null: not weekly", enum=[*WEEKDAYS, None])
+    ]
+    timezone: Annotated[str, Doc("an IANA time zone name, e.g. Europe/Berlin", examples=["UTC"])]
+    next_digest_at: Annotated[Time | None, Doc("when the next digest goes out; null: not a digest")]
+    links: EndpointLinks
+
+
+class NewWebhookPayload(WebhookPayload):
+    secret: Annotated[str, Doc("shown once: verifies the signatures")]
+
+
+class SecretRotationPayload(TypedDict):
+    secret: str
+    previous_secret_valid_until: Annotated[Time | None, Doc("the old secret also signs until then")]
+
+
+class DeliveryPayload(TypedDict):
+    id: Id
+    event: OutboxType
+    webhook_id_header: Annotated[str, Doc("the webhook-id header, the same on every attempt")]
+    article_id: Id | None
+    created_at: Time
+    status: DeliveryStatus
+    attempts: Count
+    next_attempt_at: Annotated[Time | None, Doc("while pending")]
+    last_attempt_at: Time | None
+    last_status: Annotated[int | None, Doc("the endpoint's HTTP status")]
+    last_error_code: Annotated[
+        str | None,
+        Doc(
+            "why the last attempt failed: connection_refused, dns, timeout, tls, blocked_address, "
+            "redirect_refused, http_500 ..."
+        ),
+    ]
+    last_error: Annotated[str | None, Doc("the same in a sentence a person can act on")]
+    last_latency_ms: Count | None
+    last_response: Annotated[str | None, Doc("the start of the endpoint's answer")]
+
+
+# --- accounts and the watchlist -----------------------------------------------------------------
+
+
+class TokenPayload(TypedDict):
+    id: Id
+    name: str
+    created_at: Time
+    last_used_at: Time | None
+
+
+class NewTokenPayload(TokenPayload):
+    token: Annotated[str, Doc("shown once")]
+
+
+class InvitePayload(TypedDict):
+    id: Id
+    created_at: Time
+    used: bool
+    used_at: Time | None
+
+
+class NewInvitePayload(InvitePayload):
+    code: Annotated[str, Doc("shown once")]
+
+
+class TagPayload(TypedDict):
+    tag: str
+    articles: Count
+
+
+class WatchlistItemPayload(TypedDict):
+    url: str
+    title: str | None
+    tags: list[str]
+    note: str | None
+    added_at: Time
+
+
+class ImportedPayload(TypedDict):
+    line: Id
+    url: str
+    article_id: Id
+
+
+class RejectedPayload(TypedDict):
+    line: Id
+    url: str
+    error: ErrorBody
+
+
+class ImportReportPayload(TypedDict):
+    added: list[ImportedPayload]
+    already_tracked: Annotated[list[ImportedPayload], Doc("now followed")]
+    rejected: list[RejectedPayload]
+
+
+class SkippedPayload(TypedDict):
+    id: Id
+    error: ErrorBody
+
+
+class BulkResultPayload(TypedDict):
+    action: Annotated[
+        str, Doc("check_now: due for the scheduler; add_tags and remove_tags need `tags`", enum=list(ACTIONS))
+    ]
+    matched: Annotated[Count, Doc("the caller's followed articles selected")]
+    changed: Annotated[Count, Doc("those the action changed; the others were already so, or skipped")]
+    skipped: Annotated[
+        list[SkippedPayload],
+        Doc(
+            "articles the caller may not change so (shared_article: only an admin pauses or "
+            "resumes an article others follow too)"
+        ),
+    ]
+
+
+# --- feeds --------------------------------------------------------------------------------------
+
+
+class FeedLinks(TypedDict):
+    html: Link
+    entries: Link
+
+
+class FeedPayload(TypedDict):
+    """The caller's follow of a feed source, with the source's last poll."""
+
+    id: Id
+    url: str
+    title: str | None
+    name: Annotated[str, Doc("the tag the feed's articles get")]
+    include: list[str]
+    exclude: list[str]
+    max_age_days: Annotated[Days | None, Doc("entries older than this are skipped")]
+    stop_after_days: Annotated[
+        Days | None, Doc("its articles are unfollowed this long after they were added")
+    ]
+    created_at: Time
+    last_checked_at: Time | None
+    next_check_at: Time
+    failure_count: Count
+    error: Annotated[ErrorBody | None, Doc("why the last poll failed")]
+    links: FeedLinks
+
+
+class FeedEntryLinks(TypedDict):
+    article: Link | None
+
+
+class FeedEntryPayload(TypedDict):
+    id: Id
+    link: str
+    title: str | None
+    published_at: Time | None
+    first_seen_at: Time
+    outcome: Annotated[
+        str,
+        Doc("what the entry meant for the caller", pattern="^(added|filtered|too_old|rejected:[a-z0-9_]+)$"),
+    ]
+    article_id: Annotated[Id | None, Doc("when it was added for the caller")]
+    links: FeedEntryLinks
+
+
+class FeedLinkPayload(TypedDict):
+    """A feed a page advertises."""
+
+    url: str
+    title: str | None
+    type: FeedKind
+
+
+class FeedPollPayload(TypedDict):
+    checked_at: Time
+    outcome: FeedPollOutcome
+    http_status: int | None
+    entries: Annotated[Count, Doc("in the document")]
+    new_entries: Annotated[Count, Doc("not seen before")]
+    articles_added: Annotated[Count, Doc("articles a follower newly follows")]
+    error: ErrorBody | None
+
+
+class FeedCheckPayload(FeedPollPayload):
+    feed: FeedPayload
+
+
+# --- the builders -------------------------------------------------------------------------------
+
+
+@overload
+def iso(moment: datetime) -> str: ...
+@overload
+def iso(moment: None) -> None: ...
+@overload
+def iso(moment: datetime | None) -> str | None: ...
 def iso(moment: datetime | None) -> str | None:
     """Return an ISO 8601 UTC time with a Z, or None."""
     if moment is None:
@@ -46,7 +559,7 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds")[:-6] + "Z"
 
 
-def article_payload(article: Article | ListedArticle, *, base: str = "") -> dict[str, Any]:
+def article_payload(article: models.Article | ListedArticle, *, base: str = "") -> ArticleFactsPayload:
     return {
         "id": article.id,
         "url": article.url,
@@ -64,32 +577,36 @@ def article_payload(article: Article | ListedArticle, *, base: str = "") -> dict
 
 
 def followed_article_payload(
-    article: Article | ListedArticle, *, following: bool, tags: Iterable[str], note: str | None
-) -> dict[str, Any]:
+    article: models.Article | ListedArticle, *, following: bool, tags: Iterable[str], note: str | None
+) -> ArticlePayload:
     """Return an article as one caller sees it: with whether they follow it, their tags and note."""
-    payload = article_payload(article)
-    payload.update(following=following, tags=list(tags), note=note, **trouble_payload(article))
-    return payload
+    return {
+        **article_payload(article),
+        "following": following,
+        "tags": list(tags),
+        "note": note,
+        **trouble_payload(article),
+    }
 
 
-def trouble_payload(article: Article | ListedArticle) -> dict[str, Any]:
+def trouble_payload(article: models.Article | ListedArticle) -> TroublePayload:
     """Return the article's run of failed checks and its last error, the sentence included."""
-    code = article.last_error_code
+    code, at = article.last_error_code, article.last_error_at  # written together
     return {
         "failure_count": article.failure_count,
         "failing_since": iso(article.failing_since),
         "last_error": None
-        if code is None
+        if code is None or at is None
         else {
             "code": code,
-            "at": iso(article.last_error_at),
+            "at": iso(at),
             "count": article.last_error_count,
             "message": error_words(code, article.last_error_count),
         },
     }
 
 
-def rules_payload(rules: ExtractionRules, *, source: str) -> dict[str, Any]:
+def rules_payload(rules: ExtractionRules, *, source: RulesSource) -> RulesPayload:
     """Return extraction rules; source says where they come from: article, site or default."""
     return {
         "source": source,
@@ -103,7 +620,11 @@ def rules_payload(rules: ExtractionRules, *, source: str) -> dict[str, Any]:
     }
 
 
-def check_payload(check: Check) -> dict[str, Any]:
+def site_rules_payload(host: str, rules: ExtractionRules) -> SiteRulesPayload:
+    return {"site": host, **rules_payload(rules, source="site")}
+
+
+def check_payload(check: models.Check) -> CheckPayload:
     return {
         "id": check.id,
         "article_id": check.article_id,
@@ -112,11 +633,16 @@ def check_payload(check: Check) -> dict[str, Any]:
         "outcome": check.outcome,
         "http_status": check.http_status,
         "version": check.version_number,
-        "error": {"code": check.error_code, "message": check.error_message} if check.error_code else None,
+        "error": error_body(check.error_code, check.error_message),
     }
 
 
-def version_summary_payload(version: Version, *, base: str = "") -> dict[str, Any]:
+def error_body(code: str | None, message: str | None) -> ErrorBody | None:
+    """Return {code, message} of a failure, None when nothing failed."""
+    return {"code": code, "message": message or ""} if code else None
+
+
+def version_summary_payload(version: models.Version, *, base: str = "") -> VersionSummaryPayload:
     """Return a version without its text (for lists)."""
     return {
         "article_id": version.article_id,
@@ -138,11 +664,25 @@ def version_summary_payload(version: Version, *, base: str = "") -> dict[str, An
     }
 
 
-def version_payload(version: Version, *, base: str = "") -> dict[str, Any]:
+def version_payload(version: models.Version, *, base: str = "") -> VersionPayload:
     return {**version_summary_payload(version, base=base), "paragraphs": list(version.paragraphs)}
 
 
-def diff_payload(result: VersionDiff, *, context: int | None = None, base: str = "") -> dict[str, Any]:
+def version_as_of_payload(version: models.Version, until: datetime | None) -> VersionAsOfPayload:
+    return {**version_payload(version), "live_until": iso(until)}
+
+
+def version_headers_payload(version: models.Version) -> VersionHeadersPayload:
+    return {
+        "article_id": version.article_id,
+        "number": version.number,
+        "final_url": version.final_url,
+        "encoding": version.encoding,
+        "headers": version.response_headers or {},
+    }
+
+
+def diff_payload(result: VersionDiff, *, context: int | None = None, base: str = "") -> DiffPayload:
     """Return the API's diff object; with `context`, equal runs longer than 2*context are collapsed."""
     article_id = result.article.id
     from_n = result.old.number if result.old else 0
@@ -155,7 +695,7 @@ def diff_payload(result: VersionDiff, *, context: int | None = None, base: str =
         "byline": field_payload(diff.byline),
         "published_at": field_payload(diff.published_at),
         "modified_at": field_payload(diff.modified_at),
-        "summary": summary_payload(diff),
+        "summary": summary_payload(diff.summary),
         "blocks": blocks_payload(diff.blocks, context),
         "labels": result.labels,
         "reverted_to": result.new.matches_number,
@@ -163,9 +703,10 @@ def diff_payload(result: VersionDiff, *, context: int | None = None, base: str =
     }
 
 
-def change_payload(entry: ChangeEntry, *, base: str = "") -> dict[str, Any]:
-    """Return one entry of the recent-changes list."""
+def change_payload(entry: ChangeEntry, *, base: str = "") -> ChangePayload:
+    """Return one new version of the recent-changes list."""
     return {
+        "kind": "changed",
         "article_id": entry.article_id,
         "article_title": entry.article_title,
         "url": entry.url,
@@ -173,14 +714,24 @@ def change_payload(entry: ChangeEntry, *, base: str = "") -> dict[str, Any]:
         "version": entry.number,
         "observed_at": iso(entry.observed_at),
         "labels": list(entry.labels),
-        "summary": entry.change,
+        "summary": summary_payload(Summary(**entry.change)) if entry.change else {},
         "links": {
             "html": f"{base}/articles/{entry.article_id}/diff?from={entry.number - 1}&to={entry.number}"
         },
     }
 
 
-def search_hit_payload(hit: SearchHit, *, base: str = "") -> dict[str, Any]:
+def evidence_payload(evidence: Evidence) -> EvidencePayload:
+    return {
+        "http_status": evidence.http_status,
+        "url": evidence.url,
+        "final_url": evidence.final_url,
+        "reason": evidence.reason,
+        "observed_at": iso(evidence.at),
+    }
+
+
+def search_hit_payload(hit: SearchHit, *, base: str = "") -> SearchHitPayload:
     """Return one search result: the version, where the words matched, the text around them; it
     links to the version (its text matched) or to its diff (its change did)."""
     if hit.field == "text":
@@ -198,15 +749,14 @@ def search_hit_payload(hit: SearchHit, *, base: str = "") -> dict[str, Any]:
     }
 
 
-def field_payload(change: FieldChange | None) -> dict[str, Any] | None:
+def field_payload(change: FieldChange | None) -> FieldChangePayload | None:
     if change is None:
         return None
-    words = [list(run) for run in change.words] if change.words is not None else None
+    words = list(change.words) if change.words is not None else None
     return {"old": change.old, "new": change.new, "words": words}
 
 
-def summary_payload(diff: TextDiff) -> dict[str, int]:
-    summary = diff.summary
+def summary_payload(summary: Summary) -> DiffSummaryPayload:
     return {
         "paragraphs_added": summary.paragraphs_added,
         "paragraphs_removed": summary.paragraphs_removed,
@@ -217,19 +767,19 @@ def summary_payload(diff: TextDiff) -> dict[str, int]:
     }
 
 
-def block_payload(block: Block) -> dict[str, Any]:
-    payload: dict[str, Any] = {
+def block_payload(block: Block) -> BlockPayload:
+    payload: BlockPayload = {
         "op": block.op,
         "old": block.old,
         "new": block.new,
-        "words": [list(run) for run in block.words] if block.words is not None else None,
+        "words": list(block.words) if block.words is not None else None,
     }
-    if block.op == "move":
-        payload.update(from_index=block.from_index, to_index=block.to_index)
+    if block.from_index is not None and block.to_index is not None:  # a move
+        payload["from_index"], payload["to_index"] = block.from_index, block.to_index
     return payload
 
 
-def blocks_payload(blocks: tuple[Block, ...], context: int | None) -> list[dict[str, Any]]:
+def blocks_payload(blocks: tuple[Block, ...], context: int | None) -> list[BlockPayload | FoldedBlockPayload]:
     """Return the blocks; with context=K, runs of unchanged paragraphs beyond K of a change are counted."""
     if context is None:
         return [block_payload(block) for block in blocks]
@@ -239,7 +789,7 @@ def blocks_payload(blocks: tuple[Block, ...], context: int | None) -> list[dict[
     ]
 
 
-def endpoint_payload(webhook: Webhook, *, collection: str) -> dict[str, Any]:
+def endpoint_payload(webhook: models.Webhook, *, collection: str) -> WebhookPayload:
     """Return a webhook or channel as the API shows it (never its secret)."""
     return {
         "id": webhook.id,
@@ -261,7 +811,11 @@ def endpoint_payload(webhook: Webhook, *, collection: str) -> dict[str, Any]:
     }
 
 
-def delivery_payload(delivery: Delivery, event: Event) -> dict[str, Any]:
+def secret_rotation_payload(secret: str, webhook: models.Webhook) -> SecretRotationPayload:
+    return {"secret": secret, "previous_secret_valid_until": iso(webhook.previous_secret_until)}
+
+
+def delivery_payload(delivery: models.Delivery, event: models.Event) -> DeliveryPayload:
     return {
         "id": delivery.id,
         "event": event.type,
@@ -280,7 +834,7 @@ def delivery_payload(delivery: Delivery, event: Event) -> dict[str, Any]:
     }
 
 
-def token_payload(token: ApiToken) -> dict[str, Any]:
+def token_payload(token: models.ApiToken) -> TokenPayload:
     """Return a token's description; the token itself is only in the answer that creates it."""
     return {
         "id": token.id,
@@ -290,7 +844,7 @@ def token_payload(token: ApiToken) -> dict[str, Any]:
     }
 
 
-def invite_payload(invite: Invite) -> dict[str, Any]:
+def invite_payload(invite: models.Invite) -> InvitePayload:
     return {
         "id": invite.id,
         "created_at": iso(invite.created_at),
@@ -299,7 +853,42 @@ def invite_payload(invite: Invite) -> dict[str, Any]:
     }
 
 
-def feed_payload(follow: FeedFollow, feed: FeedSource, *, base: str = "") -> dict[str, Any]:
+def watchlist_item_payload(row: WatchedArticle) -> WatchlistItemPayload:
+    return {
+        "url": row.url,
+        "title": row.title,
+        "tags": list(row.tags),
+        "note": row.note,
+        "added_at": iso(row.added_at),
+    }
+
+
+def import_report_payload(report: ImportReport) -> ImportReportPayload:
+    return {
+        "added": [{"line": i.number, "url": i.url, "article_id": i.article_id} for i in report.added],
+        "already_tracked": [
+            {"line": i.number, "url": i.url, "article_id": i.article_id} for i in report.already_tracked
+        ],
+        "rejected": [
+            {"line": r.number, "url": r.url, "error": {"code": r.code, "message": r.message}}
+            for r in report.rejected
+        ],
+    }
+
+
+def bulk_payload(result: BulkResult) -> BulkResultPayload:
+    return {
+        "action": result.action,
+        "matched": result.matched,
+        "changed": result.changed,
+        "skipped": [
+            {"id": item.article_id, "error": {"code": item.code, "message": item.message}}
+            for item in result.skipped
+        ],
+    }
+
+
+def feed_payload(follow: models.FeedFollow, feed: models.FeedSource, *, base: str = "") -> FeedPayload:
     """Return a user's follow of a feed source: their options and the source's last poll."""
     return {
         "id": follow.id,
@@ -314,14 +903,12 @@ def feed_payload(follow: FeedFollow, feed: FeedSource, *, base: str = "") -> dic
         "last_checked_at": iso(feed.last_checked_at),
         "next_check_at": iso(feed.next_check_at),
         "failure_count": feed.failure_count,
-        "error": {"code": feed.last_error_code, "message": feed.last_error_message or ""}
-        if feed.last_error_code
-        else None,
+        "error": error_body(feed.last_error_code, feed.last_error_message),
         "links": {"html": f"{base}/feeds/{follow.id}", "entries": f"{base}/api/v1/feeds/{follow.id}/entries"},
     }
 
 
-def feed_entry_payload(entry: FeedEntry, *, outcome: str, base: str = "") -> dict[str, Any]:
+def feed_entry_payload(entry: models.FeedEntry, *, outcome: str, base: str = "") -> FeedEntryPayload:
     """Return a feed entry with its outcome for the caller (the article only when it was theirs)."""
     article_id = entry.article_id if outcome == "added" else None
     return {
@@ -336,12 +923,12 @@ def feed_entry_payload(entry: FeedEntry, *, outcome: str, base: str = "") -> dic
     }
 
 
-def feed_link_payload(link: FeedLink) -> dict[str, Any]:
+def feed_link_payload(link: FeedLink) -> FeedLinkPayload:
     """Return a feed a page advertises."""
     return {"url": link.url, "title": link.title, "type": link.kind}
 
 
-def feed_poll_payload(result: PollResult) -> dict[str, Any]:
+def feed_poll_payload(result: PollResult) -> FeedPollPayload:
     """Return what polling a feed now did."""
     error = result.error
     return {

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tracker.adapters.models import Article, ExtractionRule, RuleChange
 from tracker.domain.errors import NotFound
 from tracker.domain.rules import DEFAULT_RULES, ExtractionRules, make_rules
+from tracker.domain.vocabulary import RulesSource
 
 
 def rules_of(row: ExtractionRule | None) -> ExtractionRules:
@@ -47,7 +48,7 @@ def rules_for_articles(session: Session, articles: list[Article]) -> dict[int, E
     return {article.id: rules_of(own.get(article.id) or site.get(article.host)) for article in articles}
 
 
-def rules_with_source(session: Session, article: Article) -> tuple[ExtractionRules, str]:
+def rules_with_source(session: Session, article: Article) -> tuple[ExtractionRules, RulesSource]:
     """Return the rules that apply to article and where they come from: article, site or default."""
     rows = {
         "article" if row.article_id else "site": row
@@ -57,7 +58,7 @@ def rules_with_source(session: Session, article: Article) -> tuple[ExtractionRul
             )
         )
     }
-    source = "article" if "article" in rows else "site" if "site" in rows else "default"
+    source: RulesSource = "article" if "article" in rows else "site" if "site" in rows else "default"
     return rules_of(rows.get(source)), source
 
 

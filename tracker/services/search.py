@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tracker.adapters.models import Article, Subscription, Version, VersionSearch
 from tracker.domain.diff import TextDiff
 from tracker.domain.searchtext import Query, SnippetPart, document, snippet
+from tracker.domain.vocabulary import SearchField
 from tracker.services.articles import contains_pattern, cursor_offset
 from tracker.services.history import version_text
 
@@ -50,7 +51,7 @@ class SearchHit:
     article_id: int
     article_title: str | None
     version: int
-    field: str  # text | added | removed
+    field: SearchField
     observed_at: datetime
     snippet: tuple[SnippetPart, ...]
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Mapped, Session
 
 from tracker.adapters.metrics import QueueFigures
-from tracker.adapters.models import ARTICLE_STATUSES, DELIVERY_STATUSES, Article, Check, Delivery
+from tracker.adapters.models import Article, Check, Delivery
+from tracker.domain.vocabulary import ARTICLE_STATUSES, DELIVERY_STATUSES
 from tracker.services.queue import CHECKED_STATUSES
 
 

@@ -7,9 +7,10 @@ from flask import Blueprint, Response, jsonify
 from tracker.adapters.models import User
 from tracker.domain.errors import Forbidden
 from tracker.services import accounts
-from tracker.services.payloads import invite_payload, token_payload
-from tracker.web.api import authenticate, json_body, require_account
+from tracker.services.payloads import NewInvitePayload, NewTokenPayload, invite_payload, token_payload
+from tracker.web.api import authenticate, require_account
 from tracker.web.auth import Account
+from tracker.web.bodies import TokenInput, json_body
 from tracker.web.context import get_session, now
 from tracker.web.nostore import no_store
 
@@ -28,13 +29,13 @@ def list_tokens() -> Response:
 @no_store
 def create_token() -> tuple[Response, int]:
     account = require_account()
-    name = json_body().get("name")
+    name = json_body(TokenInput).get("name")
     session = get_session()
     user = session.get(User, account.id)
     assert user is not None  # the token just authenticated it
     row, token = accounts.create_token(session, user, name=str(name or "api"), now=now())
     session.commit()
-    return jsonify({**token_payload(row), "token": token}), 201  # the token is shown once
+    return jsonify(NewTokenPayload(**token_payload(row), token=token)), 201  # the token is shown once
 
 
 @bp.delete("/tokens/<int:token_id>")
@@ -61,7 +62,7 @@ def create_invite() -> tuple[Response, int]:
     assert admin is not None
     row, code = accounts.create_invite(session, admin, now=now())
     session.commit()
-    return jsonify({**invite_payload(row), "code": code}), 201  # the code is shown once
+    return jsonify(NewInvitePayload(**invite_payload(row), code=code)), 201  # the code is shown once
 
 
 def require_admin() -> Account:

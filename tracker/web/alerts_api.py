@@ -5,10 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from tracker.adapters.webhooks import check_channel
-from tracker.engine.runtime import make_deliverer
+from tracker.domain.vocabulary import EndpointKind
+from tracker.engine.deliverer import make_deliverer
 from tracker.services import alerts
-from tracker.services.payloads import delivery_payload, endpoint_payload, iso
-from tracker.web.api import authenticate, json_body, require_account
+from tracker.services.payloads import (
+    NewWebhookPayload,
+    delivery_payload,
+    endpoint_payload,
+    secret_rotation_payload,
+)
+from tracker.web.api import authenticate, require_account
+from tracker.web.bodies import ChannelInput, EndpointChanges, WebhookInput, json_body
 from tracker.web.context import get_session, now, runtime
 from tracker.web.nostore import no_store
 from tracker.web.params import int_arg, limit_arg
@@ -16,7 +23,8 @@ from tracker.web.params import int_arg, limit_arg
 bp = Blueprint("alerts_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
 COLLECTION = "<any(webhooks, channels):collection>"
-KIND = {"webhooks": "webhook", "channels": "apprise"}
+KIND: dict[str, EndpointKind] = {"webhooks": "webhook", "channels": "apprise"}
+NEW = {"webhooks": WebhookInput, "channels": ChannelInput}
 
 
 @bp.post(f"/{COLLECTION}")
@@ -28,7 +36,7 @@ def create_endpoint(collection: str) -> tuple[Response, int]:
     webhook, secret = alerts.create_endpoint(
         session,
         account.id,
-        json_body(),
+        dict(json_body(NEW[collection])),
         kind=KIND[collection],
         allow_private=run.settings.allow_private_networks,
         now=now(),
@@ -36,9 +44,9 @@ def create_endpoint(collection: str) -> tuple[Response, int]:
     )
     session.commit()
     body = endpoint_payload(webhook, collection=collection)
-    if secret is not None:
-        body["secret"] = secret  # shown once: only its holder can verify signatures
-    return jsonify(body), 201
+    if secret is None:
+        return jsonify(body), 201
+    return jsonify(NewWebhookPayload(**body, secret=secret)), 201  # shown once: only its holder verifies
 
 
 @bp.get(f"/{COLLECTION}")
@@ -59,7 +67,7 @@ def update_endpoint(collection: str, webhook_id: int) -> Response:
     account = require_account()
     session = get_session()
     webhook = alerts.get_endpoint(session, account.id, webhook_id, KIND[collection])
-    alerts.change_endpoint(session, webhook, json_body(), user_id=account.id, now=now())
+    alerts.change_endpoint(session, webhook, dict(json_body(EndpointChanges)), user_id=account.id, now=now())
     session.commit()
     return jsonify(endpoint_payload(webhook, collection=collection))
 
@@ -79,7 +87,7 @@ def rotate_secret(webhook_id: int) -> Response:
     webhook = alerts.get_endpoint(session, require_account().id, webhook_id, "webhook")
     secret = alerts.rotate_secret(webhook, now=now())
     session.commit()
-    return jsonify(secret=secret, previous_secret_valid_until=iso(webhook.previous_secret_until))
+    return jsonify(secret_rotation_payload(secret, webhook))
 
 
 @bp.get(f"/{COLLECTION}/<int:webhook_id>/deliveries")

@@ -14,7 +14,8 @@ from tracker.adapters.models import Webhook
 from tracker.adapters.webhooks import check_channel
 from tracker.domain.digests import DEFAULT_HOUR, WEEKDAYS, channel_message
 from tracker.domain.errors import TrackerError
-from tracker.engine.runtime import make_deliverer
+from tracker.domain.vocabulary import EndpointKind
+from tracker.engine.deliverer import make_deliverer
 from tracker.services import alerts
 from tracker.web.context import get_session, now, runtime
 from tracker.web.forms import ActionForm, EndpointForm
@@ -34,7 +35,9 @@ def index() -> str:
     session = get_session()
     form, secret, created = EndpointForm(), None, None
     if form.validate_on_submit():
-        kind = "webhook" if (form.url.data or "").startswith(("http://", "https://")) else "apprise"
+        kind: EndpointKind = (
+            "webhook" if (form.url.data or "").startswith(("http://", "https://")) else "apprise"
+        )
         run = runtime()
         try:
             created, secret = alerts.create_endpoint(

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, g, jsonify, request, url_for
 from flask_login import current_user
 
 from tracker.adapters.models import Article
-from tracker.domain.errors import InvalidInput
 from tracker.services import articles, changefeed, checks, history, watchlists
 from tracker.services.payloads import (
+    ArticlePayload,
     check_payload,
     diff_payload,
     followed_article_payload,
-    iso,
+    version_as_of_payload,
+    version_headers_payload,
     version_payload,
     version_summary_payload,
 )
 from tracker.web import access, outbound_limits
 from tracker.web.auth import Account, bearer_account
+from tracker.web.bodies import ArticleChanges, NewArticle, json_body
 from tracker.web.context import get_session, now, runtime
 from tracker.web.params import article_filter, int_arg, limit_arg, sort_arg, time_arg
 
@@ -42,14 +42,14 @@ def signed_in_reader() -> Account | None:
 @bp.post("/articles")
 def create_article() -> tuple[Response, int, dict[str, str]]:
     account = require_account()
-    data = json_body()
+    body = json_body(NewArticle)
     session = get_session()
     article, created = articles.add_article(
         session,
-        str(data.get("url") or ""),
+        body["url"],
         user_id=account.id,
         allow_private=runtime().settings.allow_private_networks,
-        interval_seconds=data.get("interval_seconds"),
+        interval_seconds=body.get("interval_seconds"),
         now=now(),
     )
     session.commit()
@@ -89,7 +89,7 @@ def update_article(article_id: int) -> Response:
     access.ensure_steward(current_account(), article_id)
     session = get_session()
     article = articles.update_article(
-        session, articles.get_article(session, article_id), json_body(), now=now()
+        session, articles.get_article(session, article_id), dict(json_body(ArticleChanges)), now=now()
     )
     session.commit()
     return jsonify(own_article_payload(article, current_account()))
@@ -158,13 +158,7 @@ def get_raw(article_id: int, number: int) -> Response:
 def get_headers(article_id: int, number: int) -> Response:
     require_reader()
     version = history.get_version(get_session(), article_id, number, with_raw=True)
-    return jsonify(
-        article_id=article_id,
-        number=number,
-        final_url=version.final_url,
-        encoding=version.encoding,
-        headers=version.response_headers or {},
-    )
+    return jsonify(version_headers_payload(version))
 
 
 @bp.get("/articles/<int:article_id>/diff")
@@ -187,7 +181,7 @@ def get_as_of(article_id: int) -> Response:
     session = get_session()
     moment = time_arg("at") or now()
     found, until = history.version_at(session, articles.get_article(session, article_id), moment)
-    return jsonify({**version_payload(found), "live_until": iso(until)})
+    return jsonify(version_as_of_payload(found, until))
 
 
 @bp.get("/changes")
@@ -209,7 +203,7 @@ def list_changes() -> Response:
     return jsonify(items=[changefeed.entry_payload(entry) for entry in entries], next=next_cursor)
 
 
-def own_article_payload(article: Article, account: Account | None) -> dict[str, Any]:
+def own_article_payload(article: Article, account: Account | None) -> ArticlePayload:
     """Return the article as this caller sees it (with their tags and note)."""
     followed = watchlists.subscription(get_session(), account.id, article.id) if account else None
     return followed_article_payload(
@@ -236,10 +230,3 @@ def require_reader() -> Account | None:
 
 def require_manager(article_id: int) -> Account:
     return access.ensure_manager(current_account(), article_id)
-
-
-def json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidInput("send a JSON object with Content-Type: application/json", code="bad_json")
-    return data

@@ -30,7 +30,9 @@ class Account(UserMixin):
 
     @classmethod
     def of(cls, user: User) -> Account:
-        return cls(id=user.id, username=user.username, is_admin=user.is_admin, generation=user.session_generation)
+        return cls(
+            id=user.id, username=user.username, is_admin=user.is_admin, generation=user.session_generation
+        )
 
     def get_id(self) -> str:
         """Return what the session and remember-me cookies keep: "id:generation", so that raising the
@@ -191,7 +193,9 @@ def safe_next(target: str | None) -> str:
         parts = urlsplit(target)
     except ValueError:  # "//[" is an unfinished IPv6 host
         return default
-    local = not (parts.scheme or parts.netloc) and parts.path.startswith("/") and not parts.path.startswith("//")
+    local = (
+        not (parts.scheme or parts.netloc) and parts.path.startswith("/") and not parts.path.startswith("//")
+    )
     # Read back, the parsed URL must be exactly what was asked: "///evil.example" parses as a path
     # here but a browser goes to evil.example.
     return target if local and urlunsplit(parts) == target else default

@@ -9,11 +9,18 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from tracker.domain.errors import InvalidInput
 from tracker.domain.feeds import NotAFeed
-from tracker.engine.runtime import make_feed_poller
+from tracker.engine.feedpoller import make_feed_poller
 from tracker.services import feeds
-from tracker.services.payloads import feed_entry_payload, feed_link_payload, feed_payload, feed_poll_payload
+from tracker.services.payloads import (
+    FeedPayload,
+    feed_entry_payload,
+    feed_link_payload,
+    feed_payload,
+    feed_poll_payload,
+)
 from tracker.web import outbound_limits
-from tracker.web.api import authenticate, json_body, require_account
+from tracker.web.api import authenticate, require_account
+from tracker.web.bodies import FeedChanges, FeedInput, json_body
 from tracker.web.context import get_session, runtime
 from tracker.web.params import int_arg, limit_arg
 
@@ -35,11 +42,12 @@ def not_a_feed(error: NotAFeed) -> tuple[Response, int]:
 @bp.post("/feeds")
 def create_feed() -> tuple[Response, int, dict[str, str]]:
     account = require_account()
-    data = json_body()
-    url = data.pop("url", None)
-    if not isinstance(url, str) or not url.strip():
+    body = json_body(FeedInput)
+    url = body["url"]
+    if not url.strip():
         raise InvalidInput("give the feed's url", code="bad_url")
-    follow_id, created = make_feed_poller(runtime(), in_request=True).follow(account.id, url, data)
+    options = {name: value for name, value in body.items() if name != "url"}
+    follow_id, created = make_feed_poller(runtime(), in_request=True).follow(account.id, url, options)
     location = url_for("feeds_api.get_feed", follow_id=follow_id)
     return jsonify(follow_payload(follow_id)), 201 if created else 200, {"Location": location}
 
@@ -66,7 +74,7 @@ def get_feed(follow_id: int) -> Response:
 def update_feed(follow_id: int) -> Response:
     session = get_session()
     follow, _feed = feeds.get_follow(session, require_account().id, follow_id)
-    feeds.update_follow(session, follow, json_body())
+    feeds.update_follow(session, follow, dict(json_body(FeedChanges)))
     session.commit()
     return jsonify(follow_payload(follow_id))
 
@@ -101,7 +109,7 @@ def check_feed(follow_id: int) -> Response:
     return jsonify({**feed_poll_payload(result), "feed": follow_payload(follow_id)})
 
 
-def follow_payload(follow_id: int) -> dict:
+def follow_payload(follow_id: int) -> FeedPayload:
     """Return the caller's follow as stored now (the engine writes in sessions of its own)."""
     session = get_session()
     session.expire_all()

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from tracker.adapters.models import FeedFollow, FeedSource
 from tracker.domain.errors import TrackerError
 from tracker.domain.feeds import FeedLink, NotAFeed
-from tracker.engine.runtime import make_feed_poller
+from tracker.engine.feedpoller import make_feed_poller
 from tracker.services import feeds
 from tracker.services.feeds import PollResult
 from tracker.web import outbound_limits

@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of /api/v1, served as JSON and as a readable page (/api/docs).
 
 One source of truth: the operations are declared here with small helpers, the shapes they
-exchange in tracker/web/openapi_schemas.py; tests/test_openapi.py holds both to the app (every
+exchange in tracker/web/openapi_schemas.py (generated from the answers of tracker/services/payloads.py
+and the request bodies of tracker/web/bodies.py); tests/test_openapi.py holds both to the app (every
 /api/v1 route documented, every documented operation routed, answers fuzzed against the shapes).
 """
 
@@ -16,19 +17,19 @@ from flask import Blueprint, Response, jsonify, render_template
 from markupsafe import Markup, escape
 
 from tracker.domain.searchtext import FIELDS
+from tracker.domain.vocabulary import CHANGE_KINDS
 from tracker.services.bulk import MAX_IDS
-from tracker.services.changefeed import KIND_WORDS
 from tracker.web.openapi_schemas import (
     ARTICLE_STATUS,
     COUNT,
     ID,
     LABEL,
-    SCHEMAS,
     TAG,
     TEXT,
     TIME,
     Schema,
     ref,
+    schemas,
 )
 from tracker.web.params import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -68,7 +69,13 @@ without a token while public reading is on (off by default: TRACKER_PUBLIC_READ,
 the admin's status page); a browser signed in to the web pages may also read (GET) with its session
 cookie, never write. Errors are
 `{"error": {"code", "message"}}` with the matching HTTP status. A failed check is not an HTTP
-error: check-now answers 200 with the check, whose `error.code` says why."""
+error: check-now answers 200 with the check, whose `error.code` says why. A JSON body holds only
+the fields its schema lists, of the types it gives: another field is refused with 400 `bad_field`,
+a value of the wrong type or out of bounds with the field's code: `bad_<field>`, except
+`bad_interval` (interval_seconds), `bad_rules` (every field of extraction rules), `bad_status` (a
+bulk filter's status) and `bad_json` (an import's content). A bulk action or an import holding
+neither or both of its two forms (`ids` or `filter`; `urls` or `content`) is `bad_selection` or
+`bad_json`."""
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -373,7 +380,7 @@ def reading_paths() -> dict[str, dict[str, Any]]:
                     query(
                         "kind",
                         "only this kind: changed (new versions), removed, restored or moved",
-                        {"type": "string", "enum": list(KIND_WORDS)},
+                        {"type": "string", "enum": list(CHANGE_KINDS)},
                     ),
                     query("label", "only changes with this label (new versions only)", LABEL),
                     query("site", "host name, with or without www."),
@@ -705,7 +712,7 @@ def document() -> dict[str, Any]:
         "tags": [{"name": tag, "description": about} for tag, about, _group in groups],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas(),
             "responses": {
                 name: {
                     "description": about,

@@ -183,7 +183,8 @@ def errors_section(responses: dict[str, Any]) -> list[str]:
 def schema_section(name: str, schema: Schema) -> list[str]:
     lines = [f"### {name}", ""]
     if "description" in schema:
-        lines += [prose(schema["description"][0].upper() + schema["description"][1:]) + ".", ""]
+        text = schema["description"].removesuffix(".")  # a docstring's sentence, or a phrase
+        lines += [prose(text[0].upper() + text[1:]) + ".", ""]
     if "oneOf" in schema:
         for number, choice in enumerate(schema["oneOf"]):
             lines += ["Either:" if number == 0 else "Or:", "", *fields_table(choice)]

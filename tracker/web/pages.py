@@ -8,9 +8,10 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker.adapters.models import ARTICLE_STATUSES, Article
+from tracker.adapters.models import Article
 from tracker.domain.errors import TrackerError
 from tracker.domain.timeline import Note, notes_between, timeline
+from tracker.domain.vocabulary import ARTICLE_STATUSES
 from tracker.services import articles, bulk, changefeed, checks, history, rules, watchlists
 from tracker.services.payloads import iso
 from tracker.services.queue import CHECKED_STATUSES

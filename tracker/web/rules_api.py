@@ -6,9 +6,10 @@ from flask import Blueprint, Response, jsonify
 
 from tracker.domain.errors import InvalidInput
 from tracker.services import articles, rules
-from tracker.services.payloads import rules_payload
+from tracker.services.payloads import rules_payload, site_rules_payload
 from tracker.web import access
-from tracker.web.api import authenticate, current_account, json_body, require_reader
+from tracker.web.api import authenticate, current_account, require_reader
+from tracker.web.bodies import RulesInput, json_body
 from tracker.web.context import get_session, now
 
 bp = Blueprint("rules_api", __name__, url_prefix="/api/v1")
@@ -21,7 +22,7 @@ def list_site_rules() -> Response:
     require_reader()
     rows = rules.site_rules(get_session())
     return jsonify(
-        items=[{"site": row.host, **rules_payload(rules.rules_of(row), source="site")} for row in rows],
+        items=[site_rules_payload(row.host, rules.rules_of(row)) for row in rows if row.host],
         next=None,
     )
 
@@ -39,7 +40,9 @@ def put_site_rules(host: str) -> Response:
     if len(host) > MAX_HOST:  # the column's limit; no site has a longer name
         raise InvalidInput(f"a host name has at most {MAX_HOST} characters", code="bad_host")
     session = get_session()
-    saved = rules.set_rules(session, json_body(), by=admin.username, now=now(), host=host.lower())
+    saved = rules.set_rules(
+        session, dict(json_body(RulesInput)), by=admin.username, now=now(), host=host.lower()
+    )
     session.commit()
     return jsonify(rules_payload(saved, source="site"))
 
@@ -67,7 +70,9 @@ def put_article_rules(article_id: int) -> Response:
     admin = access.ensure_admin(current_account())
     session = get_session()
     article = articles.get_article(session, article_id)
-    saved = rules.set_rules(session, json_body(), by=admin.username, now=now(), article=article)
+    saved = rules.set_rules(
+        session, dict(json_body(RulesInput)), by=admin.username, now=now(), article=article
+    )
     session.commit()
     return jsonify(rules_payload(saved, source="article"))
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, jsonify, request
 
 from tracker.domain.errors import InvalidInput
-from tracker.domain.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
+from tracker.domain.listfiles import ListFileError, guess_format, read_list, write_csv, write_opml
 from tracker.services import articles, bulk, history, importing, watchlists
-from tracker.services.bulk import BulkResult
-from tracker.services.importing import ImportReport
-from tracker.services.payloads import iso, version_payload
-from tracker.web.api import authenticate, json_body, own_article_payload, require_account, require_reader
+from tracker.services.payloads import (
+    HistoryPayload,
+    TagPayload,
+    bulk_payload,
+    import_report_payload,
+    iso,
+    version_payload,
+    watchlist_item_payload,
+)
+from tracker.web.api import authenticate, own_article_payload, require_account, require_reader
+from tracker.web.bodies import BulkInput, Follow, ImportInput, json_body
 from tracker.web.context import get_session, now, runtime
 
 bp = Blueprint("watchlist_api", __name__, url_prefix="/api/v1")
@@ -23,11 +28,11 @@ bp.before_request(authenticate)
 def follow(article_id: int) -> Response:
     """Follow the article (if not yet) and set its tags and/or note."""
     account = require_account()
-    fields = json_body()
+    fields = json_body(Follow)
     session = get_session()
     article = articles.get_article(session, article_id)
     articles.follow(session, account.id, article, now=now())
-    watchlists.describe(session, account.id, article_id, fields)
+    watchlists.describe(session, account.id, article_id, dict(fields))
     session.commit()
     return jsonify(own_article_payload(article, account))
 
@@ -36,30 +41,18 @@ def follow(article_id: int) -> Response:
 def bulk_action() -> Response:
     """Check now, pause, resume, tag, untag or unfollow many of the caller's articles at once."""
     account = require_account()
-    wanted = bulk.bulk_request(json_body())
+    wanted = bulk.bulk_request(dict(json_body(BulkInput)))
     session = get_session()
     result = bulk.apply_bulk(session, wanted, caller=bulk.Caller(account.id, account.is_admin), now=now())
     session.commit()
     return jsonify(bulk_payload(result))
 
 
-def bulk_payload(result: BulkResult) -> dict[str, Any]:
-    return {
-        "action": result.action,
-        "matched": result.matched,
-        "changed": result.changed,
-        "skipped": [
-            {"id": item.article_id, "error": {"code": item.code, "message": item.message}}
-            for item in result.skipped
-        ],
-    }
-
-
 @bp.get("/tags")
 def list_tags() -> Response:
     account = require_account()
     counts = watchlists.tag_counts(get_session(), account.id)
-    return jsonify(items=[{"tag": tag, "articles": count} for tag, count in counts], next=None)
+    return jsonify(items=[TagPayload(tag=tag, articles=count) for tag, count in counts], next=None)
 
 
 @bp.post("/import")
@@ -83,42 +76,21 @@ def import_urls() -> Response:
         now=now(),
     )
     session.commit()
-    return jsonify(report_payload(report))
+    return jsonify(import_report_payload(report))
 
 
 def import_request() -> tuple[str, str, object]:
     """Return (content, format, tags) from a JSON body or a raw list body."""
     tags: object = request.args.get("tags") or None
     if request.is_json:
-        data = json_body()
+        data = json_body(ImportInput)
         tags = data.get("tags", tags)
         if "urls" in data:
-            urls = data["urls"]
-            if not isinstance(urls, list) or not all(isinstance(url, str) for url in urls):
-                raise InvalidInput("urls is a list of strings", code="bad_urls")
-            return "\n".join(url.replace("\n", " ") or "#" for url in urls), "text", tags
-        content = data.get("content")
-        if not isinstance(content, str):
-            raise InvalidInput('send {"urls": [...]} or {"content": "...", "format": ...}', code="bad_json")
-        kind = data.get("format") or guess_format(content)
-        if kind not in FORMATS:
-            raise InvalidInput(f"format is one of {', '.join(FORMATS)}", code="bad_format")
-        return content, str(kind), tags
+            return "\n".join(url.replace("\n", " ") or "#" for url in data["urls"]), "text", tags
+        content = data["content"]
+        return content, data.get("format") or guess_format(content), tags
     content = request.get_data(as_text=True)
     return content, guess_format(content, content_type=request.content_type or ""), tags
-
-
-def report_payload(report: ImportReport) -> dict[str, Any]:
-    return {
-        "added": [{"line": i.number, "url": i.url, "article_id": i.article_id} for i in report.added],
-        "already_tracked": [
-            {"line": i.number, "url": i.url, "article_id": i.article_id} for i in report.already_tracked
-        ],
-        "rejected": [
-            {"line": r.number, "url": r.url, "error": {"code": r.code, "message": r.message}}
-            for r in report.rejected
-        ],
-    }
 
 
 @bp.get("/watchlist")
@@ -135,17 +107,7 @@ def export_watchlist() -> Response:
         )
     if kind != "json":
         raise InvalidInput("?format= is json, csv or opml", code="bad_format")
-    items = [
-        {
-            "url": row.url,
-            "title": row.title,
-            "tags": list(row.tags),
-            "note": row.note,
-            "added_at": iso(row.added_at),
-        }
-        for row in rows
-    ]
-    return jsonify(items=items, next=None)
+    return jsonify(items=[watchlist_item_payload(row) for row in rows], next=None)
 
 
 @bp.get("/articles/<int:article_id>/history")
@@ -154,11 +116,11 @@ def article_history(article_id: int) -> Response:
     account = require_reader()
     session = get_session()
     article = articles.get_article(session, article_id)
-    body = {
-        "article": own_article_payload(article, account),
-        "versions": [version_payload(version) for version in history.list_versions(session, article_id)],
-        "exported_at": iso(now()),
-    }
+    body = HistoryPayload(
+        article=own_article_payload(article, account),
+        versions=[version_payload(version) for version in history.list_versions(session, article_id)],
+        exported_at=iso(now()),
+    )
     response = jsonify(body)
     response.headers["Content-Disposition"] = f'attachment; filename="article-{article_id}-history.json"'
     return response
