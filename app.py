@@ -11,7 +11,7 @@ from tracker.cli import serve
 from tracker.factory import create_app
 
 app = create_app()
-upgrade_if_embedded(app.extensions["tracker"].settings.database_url)
+upgrade_if_embedded(app.extensions["tracker"].engine)
 
 if __name__ == "__main__":
     serve(app)

@@ -6,6 +6,7 @@ module; everything below them receives values as arguments. docs/settings.md lis
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import socket
@@ -41,7 +42,7 @@ class Settings:
     fetch_concurrency: int = 128  # fetches in flight per worker, all sites together
     host_concurrency: int = 2  # fetches in flight to one site
     host_delay: float = 1.0
-    read_processes: int = -1  # processes reading pages; -1: one per core in `tracker worker`, none in `serve`
+    read_processes: int = -1  # processes reading pages; -1: one per core in `tracker worker` and a long `tracker check`, none in `serve`
     read_cpu_seconds: float = 30.0  # CPU a reading process may spend on one page (then too_complex); 0: none
     worker_nice: int = 10  # `tracker worker` lowers its CPU priority by this (0-19): the web answers first
     robots: bool = True
@@ -153,3 +154,19 @@ def secret_key(settings: Settings, instance: Path = INSTANCE) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(text: str) -> tuple[Network, ...]:
+    """Return the networks of a comma-separated list of addresses and CIDRs (empty: trust nobody)."""
+    networks = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise SettingError(
+                f"TRACKER_TRUSTED_PROXIES: {item!r} is neither an address nor a network such as 10.0.0.0/8"
+            ) from None
+    return tuple(networks)

@@ -25,8 +25,10 @@ bind = [f"[{_host}]:{_settings.port}" if ":" in _host else f"{_host}:{_settings.
 
 def post_worker_init(worker: Any) -> None:
     """Each web process logs as the run command does (TRACKER_LOG_FORMAT), check-now's checks too,
-    and leaves the objects of its loaded app out of garbage collection."""
+    installs the app's web layer (tracker.factory.TrackerApp: before the first request, which would
+    otherwise wait for it) and leaves the objects of its loaded app out of garbage collection."""
     configure_logging(_settings.log_format)
+    worker.wsgi.install_web()
     # The loaded app is some 170,000 objects that live as long as the process. Each full collection
     # walked them all: 100 ms with the GIL held, every ten or so diff pages, which stalled every
     # request in that process (bench/load.py's API p99: 375 ms before, 84 ms after).

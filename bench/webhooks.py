@@ -31,7 +31,8 @@ from sqlalchemy import func, insert, select  # noqa: E402
 import config  # noqa: E402
 from tracker.adapters import db  # noqa: E402
 from tracker.adapters.models import Article, Delivery, Subscription, User  # noqa: E402
-from tracker.engine.runtime import build_runtime, make_deliverer  # noqa: E402
+from tracker.engine.deliverer import make_deliverer  # noqa: E402
+from tracker.engine.runtime import build_runtime  # noqa: E402
 from tracker.services import alerts  # noqa: E402
 
 

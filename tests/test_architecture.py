@@ -45,7 +45,10 @@ def test_import_linter_breaks_on_an_upward_import(tmp_path: Path) -> None:
     diff.write_text(diff.read_text() + "\nfrom tracker.services import queue  # noqa\n")
     linter = Path(sys.executable).with_name("lint-imports")
     run = subprocess.run(
-        [str(linter), "--no-logo", "--no-cache"], cwd=tmp_path, capture_output=True, text=True,
+        [str(linter), "--no-logo", "--no-cache"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert run.returncode == 1, run.stdout + run.stderr

@@ -136,6 +136,7 @@ MATRIX = (
 
 def test_the_matrix_lists_every_state_changing_route(world: World):
     app = world.app
+    app.install_web()  # the routes come with the web layer, installed on first use (tracker.factory)
     routes = {
         (rule.endpoint, method): rule.rule
         for rule in app.url_map.iter_rules()

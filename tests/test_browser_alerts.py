@@ -16,7 +16,8 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
     pytestmark,
 )
 from tests.test_browser_pages import axe_faults
-from tracker.engine.runtime import Runtime, make_deliverer
+from tracker.engine.deliverer import make_deliverer
+from tracker.engine.runtime import Runtime
 from tracker.services import alerts
 
 PHONE = {"width": 390, "height": 844}

@@ -28,7 +28,8 @@ from tests import test_browser
 from tests.factories import article_page, auth, make_test_app, story
 from tests.pageserver import PageServer, Reply
 from tests.test_browser import browser, collect_errors  # noqa: F401  (fixture)
-from tracker.engine.runtime import Runtime, make_deliverer
+from tracker.engine.deliverer import make_deliverer
+from tracker.engine.runtime import Runtime
 from tracker.services import accounts, alerts, articles, heartbeats, rules, watchlists
 from tracker.services.checks import check_article
 

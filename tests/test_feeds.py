@@ -24,8 +24,8 @@ from tracker.adapters.fetch import Fetcher, FetchLimits
 from tracker.adapters.models import Article, Event, FeedEntry, FeedFollow, FeedSource, Subscription
 from tracker.domain.errors import CheckError
 from tracker.domain.feeds import EntryOptions, advertised_feeds, read_feed
-from tracker.engine.feedpoller import FeedPoller, FeedPollerSettings
-from tracker.engine.runtime import Runtime, make_feed_poller
+from tracker.engine.feedpoller import FeedPoller, FeedPollerSettings, make_feed_poller
+from tracker.engine.runtime import Runtime
 from tracker.engine.worker import Ticker
 from tracker.services import accounts, articles
 from tracker.services.checks import check_article

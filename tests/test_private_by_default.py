@@ -65,6 +65,7 @@ def switch(client: FlaskClient, on: bool) -> None:
 
 def anonymous_paths(app: Flask) -> list[tuple[str, str]]:
     """Return (endpoint, path) of every GET route but the open and keyed ones, with sample values."""
+    app.install_web()  # the routes come with the web layer, installed on first use (tracker.factory)
     adapter = app.url_map.bind("localhost")
     return sorted(
         (rule.endpoint, adapter.build(rule.endpoint, {name: SAMPLE.get(name, 1) for name in rule.arguments}))

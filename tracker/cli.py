@@ -1,4 +1,10 @@
-"""Commands: `flask --app app tracker ...` to track and check, `flask --app app db ...` to migrate."""
+"""Commands: `flask --app app tracker ...` to track and check, `flask --app app db ...` to migrate.
+
+Each command loads what it runs: the scheduler (APScheduler) and the web server (waitress) are
+imported inside the commands that tick or serve, Alembic only by migrations (tracker.adapters.db),
+and the app installs its web layer on its first request (tracker.factory), so that `tracker check`
+imports none of them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,6 @@ import gc
 from typing import Any, TextIO
 
 import click
-import waitress
-from alembic import command
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
@@ -18,12 +22,14 @@ from tracker.adapters.metrics import serve_metrics
 from tracker.adapters.models import User
 from tracker.domain.errors import TrackerError
 from tracker.domain.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
-from tracker.engine import worker
-from tracker.engine.runtime import Runtime, make_deliverer, make_poller
+from tracker.engine.deliverer import make_deliverer
+from tracker.engine.poller import default_read_processes
+from tracker.engine.runtime import Runtime, make_poller
 from tracker.services import accounts, articles, checks, copying, importing, queue, watchlists
 
 tracker_group = AppGroup("tracker", help="Track articles and check them.")
 db_group = AppGroup("db", help="Apply or write database migrations.")
+READERS_FROM = 50  # articles from which `tracker check` reads in processes of their own
 
 
 def init_app(app: Flask) -> None:
@@ -83,7 +89,7 @@ def check_command(article_id: int | None, check_every: bool) -> None:
         return
     with run.sessions() as session:
         ids = queue.checkable_ids(session)
-    poller = make_poller(run, read_processes=0, host_delay=0)  # `tracker check` skips the host delay
+    poller = make_poller(run, read_processes=check_readers(run, len(ids)), host_delay=0)  # no host delay
     try:
         with progress_bar(len(ids), "Checking") as bar:
             report = poller.check(ids, progress=bar.update)
@@ -97,6 +103,14 @@ def check_command(article_id: int | None, check_every: bool) -> None:
         + (f": {counts}" if counts else "")
     )
     send_due_alerts(run)
+
+
+def check_readers(run: Runtime, articles: int) -> int:
+    """Return how many reading processes `tracker check` starts: TRACKER_READ_PROCESSES, or by
+    default one per core for a long list (a few pages are read before a process would be ready)."""
+    if run.settings.read_processes >= 0:
+        return run.settings.read_processes
+    return default_read_processes() if articles >= READERS_FROM else 0
 
 
 def progress_bar(length: int, label: str) -> Any:
@@ -281,9 +295,16 @@ def serve_command() -> None:
 
 def serve(app: Flask) -> None:
     """Serve app on TRACKER_HOST:TRACKER_PORT, with the scheduler unless TRACKER_SCHEDULER=off."""
+    import waitress
+
+    from tracker.engine import worker
+
     run = app.extensions["tracker"]
     settings = run.settings
     configure_logging(settings.log_format)
+    # The web layer now, not on the first request, and before gc.freeze below. The app is
+    # tracker.factory's TrackerApp, which this module (below the factory) does not import.
+    app.install_web()  # type: ignore[attr-defined]
     ticker = worker.start_in_background(run) if settings.scheduler else None
     app.extensions["tracker_scheduler"] = ticker  # /readyz asks it whether it still ticks
     click.echo(f"Serving on http://{settings.host}:{settings.port} (scheduler {'on' if ticker else 'off'})")
@@ -307,6 +328,8 @@ def serve(app: Flask) -> None:
 @tracker_group.command("worker")
 def worker_command() -> None:
     """Run the scheduler (checks) without the web server, until SIGTERM or SIGINT."""
+    from tracker.engine import worker
+
     run = runtime()
     configure_logging(run.settings.log_format)
     worker.lower_priority(run.settings.worker_nice)
@@ -326,11 +349,11 @@ def upgrade_command(revision: str) -> None:
 @click.argument("revision")
 def downgrade_command(revision: str) -> None:
     """Undo migrations down to REVISION (`base` undoes all)."""
-    command.downgrade(db.alembic_config(runtime().settings.database_url), revision)
+    db.downgrade(runtime().settings.database_url, revision)
 
 
 @db_group.command("revision")
 @click.option("-m", "--message", required=True)
 def revision_command(message: str) -> None:
     """Write a new migration from the difference between the models and the database."""
-    command.revision(db.alembic_config(runtime().settings.database_url), message=message, autogenerate=True)
+    db.write_revision(runtime().settings.database_url, message)

@@ -7,16 +7,17 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 IDLE_BEFORE_PING = 1.0  # seconds a pooled PostgreSQL connection may sit unused before it is checked
@@ -137,9 +138,15 @@ def make_sessions(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+# Alembic (some 50 modules) is imported inside the functions that migrate: every command loads this
+# module, and only `db ...` commands and a database older than the code need it.
+
+
 def alembic_config(url: str) -> AlembicConfig:
     """Return an Alembic configuration for our migrations against url (no alembic.ini needed)."""
-    cfg = AlembicConfig()
+    from alembic.config import Config
+
+    cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", database_url(url).replace("%", "%%"))
     return cfg
@@ -147,10 +154,45 @@ def alembic_config(url: str) -> AlembicConfig:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations up to revision."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 
-def upgrade_if_embedded(url: str) -> None:
-    """Bring an embedded SQLite database to the latest migration; PostgreSQL is left to `db upgrade`."""
-    if is_sqlite(url):
-        upgrade(url)
+def downgrade(url: str, revision: str) -> None:
+    """Undo migrations down to revision (`base` undoes all)."""
+    from alembic import command
+
+    command.downgrade(alembic_config(url), revision)
+
+
+def write_revision(url: str, message: str) -> None:
+    """Write a new migration from the difference between the models and the database, numbered
+    after the latest (`NNNN_what.py`, revision "NNNN"), as head_revision reads them."""
+    from alembic import command
+
+    command.revision(
+        alembic_config(url), message=message, autogenerate=True, rev_id=f"{int(head_revision()) + 1:04d}"
+    )
+
+
+def head_revision() -> str:
+    """Return the latest migration's revision, known without Alembic: each file in migrations/versions
+    is named for its revision, `NNNN_what.py` (tests/test_startup.py holds this to Alembic's head)."""
+    return max(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the database's migration revision; None before the first migration."""
+    with engine.connect() as connection:
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:  # no such table: a new database
+            return None
+
+
+def upgrade_if_embedded(engine: Engine) -> None:
+    """Bring an embedded SQLite database to the latest migration; PostgreSQL is left to `db upgrade`.
+    A database already there costs one query, and Alembic is not imported."""
+    if engine.dialect.name == "sqlite" and current_revision(engine) != head_revision():
+        upgrade(engine.url.render_as_string(hide_password=False))

@@ -6,22 +6,22 @@ site's rules can instead pick the article's parts with CSS selectors, or keep th
 text. Each heading, paragraph, list item, blockquote paragraph, figure caption and table row becomes
 one block; the headline is the title, never a block; churn inside the body (tracker.domain.noise)
 is removed.
+
+trafilatura and readability-lxml (with numpy, some 250 ms to import) are imported by the functions
+that run them (`load_extractors` warms them up), so that processes which only hand pages to the
+reading processes never load them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import re
 from dataclasses import dataclass
 
 import lxml.html
 import regex
-import trafilatura
 from lxml import etree
-from readability import Document as Readability
-from readability.readability import Unparseable
-from trafilatura import metadata as trafilatura_metadata
-from trafilatura.settings import Document
 
 from tracker.domain import noise
 from tracker.domain.errors import ExtractError
@@ -35,7 +35,7 @@ from tracker.domain.urls import MAX_URL_LENGTH, web_address
 
 # Bump when extraction changes in a way that may change versions: the next check of every
 # article then re-extracts its latest version first, so an upgrade never looks like an edit.
-EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/8"
+EXTRACTOR_VERSION = f"trafilatura-{importlib.metadata.version('trafilatura')}/8"
 MIN_ARTICLE_WORDS = 30
 NEVER_TEXT = ("script", "style", "noscript", "svg", "iframe", "template", "link", "meta")
 SIGNUP_BOX_MAX_WORDS = 60  # a sign-up box says a line or two; more text around the field is the page
@@ -105,6 +105,13 @@ class ExtractedArticle:
     paragraphs: tuple[str, ...]
     method: str  # trafilatura | readability | include | whole_page
     language: str | None = None  # BCP 47: as the page declares it, or detected (tracker.domain.languages)
+
+
+def load_extractors() -> None:
+    """Import the extraction libraries now rather than on the first page: what a reading process
+    does as it starts, so that it is ready to read."""
+    import readability  # noqa: F401
+    import trafilatura  # noqa: F401
 
 
 def extractor_name(rules: ExtractionRules) -> str:
@@ -259,6 +266,9 @@ def found_article(
     tree: lxml.html.HtmlElement, url: str | None, meta: PageMeta
 ) -> tuple[str | None, str | None, list[Block], str]:
     """Return (title, byline, blocks, method) as trafilatura finds them; no blocks when it finds none."""
+    import trafilatura
+    from trafilatura.settings import Document
+
     title, author = headline_and_author(tree, meta)
     # trafilatura deletes these too, but only after copying the whole tree twice: cheaper gone first
     etree.strip_elements(tree, *NEVER_TEXT, etree.Comment, with_tail=False)
@@ -288,6 +298,8 @@ def found_article(
 def headline_and_author(tree: lxml.html.HtmlElement, meta: PageMeta) -> tuple[str | None, str | None]:
     """Return the headline and author as trafilatura's metadata step finds them, without its date
     search: our own meta tags and JSON-LD give the page's dates at a fraction of the cost."""
+    from trafilatura import metadata as trafilatura_metadata
+
     found = trafilatura_metadata.examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None  # a single word is a site name more often than a person
@@ -303,6 +315,9 @@ def readability_blocks(html: str, rules: ExtractionRules) -> list[Block]:
 
     Parses the page again: trafilatura has changed the first tree, and this path is rare.
     """
+    from readability import Document as Readability
+    from readability.readability import Unparseable
+
     tree = parse_html(html)
     prepare(tree, rules)
     try:

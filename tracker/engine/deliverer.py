@@ -12,15 +12,16 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Event
-from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 
+from tracker.adapters.fetch import Client
 from tracker.adapters.metrics import DeliverySeen, count_delivery
 from tracker.adapters.models import Delivery
 from tracker.adapters.netguard import AddressGuard
 from tracker.adapters.webhooks import Attempt, notify_channel, post_webhook
 from tracker.domain.digests import DIGEST, channel_message
+from tracker.engine.runtime import Runtime, worker_name
 from tracker.services.alerts import (
     DeliveryJob,
     claim_deliveries,
@@ -52,7 +53,7 @@ class Deliverer:
     def __init__(
         self,
         sessions: sessionmaker,
-        http: Any,  # the guarded requests Session (tracker.adapters.outbound)
+        http: Client,  # the one guarded HTTP client
         guard: AddressGuard,
         clock: Callable[[], datetime],
         settings: DelivererSettings,
@@ -240,4 +241,22 @@ def delivery_seen(job: DeliveryJob, attempt: Attempt) -> DeliverySeen:
         result="succeeded" if attempt.succeeded else "failed",
         http_status=attempt.status,
         duration_ms=attempt.latency_ms,
+    )
+
+
+def make_deliverer(runtime: Runtime) -> Deliverer:
+    """Return a Deliverer that sends this installation's alerts."""
+    settings = runtime.settings
+    return Deliverer(
+        runtime.sessions,
+        runtime.http,
+        runtime.guard,
+        runtime.checking.clock,
+        DelivererSettings(
+            worker=worker_name(),
+            concurrency=settings.delivery_concurrency,
+            per_endpoint=settings.endpoint_concurrency,
+            lease_seconds=settings.delivery_lease_seconds,
+            timeout=settings.webhook_timeout,
+        ),
     )

@@ -18,13 +18,14 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from tracker.adapters.fetch import Page, Validators
 from tracker.adapters.models import FeedSource
 from tracker.domain import urls
 from tracker.domain.errors import CheckError, Conflict, NotFound
 from tracker.domain.feeds import FeedLink, NotAFeed, advertised_feeds, read_feed
+from tracker.domain.pages import Page, Validators
+from tracker.engine.runtime import Runtime, worker_name
 from tracker.services import feeds
-from tracker.services.feeds import FeedPoll, FeedReading, FeedTarget, PollResult
+from tracker.services.feeds import FeedPolicy, FeedPoll, FeedReading, FeedTarget, PollResult
 
 logger = logging.getLogger(__name__)
 
@@ -169,4 +170,24 @@ def poll_of(page: Page, started: datetime) -> FeedPoll:
     )
     return FeedPoll(
         started, feed=feed, http_status=page.status, etag=page.etag, last_modified=page.last_modified
+    )
+
+
+def make_feed_poller(runtime: Runtime, *, in_request: bool = False) -> FeedPoller:
+    """Return a FeedPoller that follows, checks and polls this installation's feed sources (with
+    the short deadline of fetches made inside a request, when in_request)."""
+    settings = runtime.settings
+    policy = FeedPolicy(
+        interval=settings.feed_interval,
+        allow_private=settings.allow_private_networks,
+        base_url=runtime.checking.policy.base_url,
+    )
+    return FeedPoller(
+        FeedReading(
+            sessions=runtime.sessions,
+            fetch=runtime.request_feed_fetch if in_request else runtime.feed_fetch,
+            clock=runtime.checking.clock,
+            policy=policy,
+        ),
+        FeedPollerSettings(worker=worker_name(), lease_seconds=settings.lease_seconds),
     )

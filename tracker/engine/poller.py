@@ -3,19 +3,22 @@
 Waiting on the network is most of a check, so up to TRACKER_FETCH_CONCURRENCY fetches run at once
 in threads (at most TRACKER_HOST_CONCURRENCY per site, TRACKER_HOST_DELAY apart). Reading a page
 (decoding, extraction, compression) is CPU work, so it runs in a pool of processes, one per core,
-and a slow page never holds up the others. One writer, the thread that runs the pass, stores
-results in batches: a few bulk statements for the many checks that find nothing new, the full
-path for new versions. Every article is claimed with a lease before it is fetched.
+and a slow page never holds up the others. One writer thread stores results in batches: a few bulk
+statements for the many checks that find nothing new, the full path for new versions; the thread
+that runs the pass only claims and starts fetches, so that storing never leaves a site's slots idle.
+Every article is claimed with a lease before it is fetched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
     Executor,
@@ -31,20 +34,13 @@ from threading import Event
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
+from config import Settings
 from tracker.adapters.metrics import count_check
 from tracker.adapters.models import Article
-from tracker.domain import budget
 from tracker.domain.pacing import HostPacer
+from tracker.domain.reading import CheckTarget, Observation, needs_reading, read_step, start_reader, unread
 from tracker.services.checks import Checking, check_seen, record_checks
-from tracker.services.observing import (
-    CheckTarget,
-    Observation,
-    check_targets,
-    fetch_step,
-    needs_reading,
-    read_step,
-    unread,
-)
+from tracker.services.observing import check_targets, fetch_step
 from tracker.services.queue import claim_due, renew_leases
 
 logger = logging.getLogger(__name__)
@@ -54,13 +50,14 @@ Claim = Callable[[int], list[CheckTarget]]
 @dataclass(frozen=True, slots=True)
 class PollerSettings:
     worker: str
-    concurrency: int = 64  # fetches in flight, all sites together
-    host_concurrency: int = 2  # fetches in flight to one site
-    host_delay: float = 1.0  # seconds between requests to one site
-    batch_size: int = 500  # articles claimed at a time
-    lease_seconds: int = 300
+    # The defaults are the settings' (TRACKER_FETCH_CONCURRENCY ...): one table of them, in config.py.
+    concurrency: int = Settings.fetch_concurrency  # fetches in flight, all sites together
+    host_concurrency: int = Settings.host_concurrency  # fetches in flight to one site
+    host_delay: float = Settings.host_delay  # seconds between requests to one site
+    batch_size: int = Settings.batch_size  # articles claimed at a time
+    lease_seconds: int = Settings.lease_seconds
     read_processes: int = 0  # 0: read pages in the fetching threads
-    read_cpu_seconds: float = 30.0  # CPU a reading process may spend on one page; 0: no limit
+    read_cpu_seconds: float = Settings.read_cpu_seconds  # CPU a reading process may spend on a page
     write_batch: int = 150
     write_every: float = 0.5  # seconds: results never wait longer than this to be stored
 
@@ -84,15 +81,11 @@ class Poller:
         self.settings = settings
         self.fetchers = ThreadPoolExecutor(settings.concurrency, thread_name_prefix="fetch")
         self.readers: Executor = (
-            ProcessPoolExecutor(
-                settings.read_processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=budget.enforce,
-                initargs=(settings.read_cpu_seconds,),
-            )
+            reading_pool(settings.read_processes, settings.read_cpu_seconds)
             if settings.read_processes
             else self.fetchers
         )
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="write")  # one: batches stored in order
         self.pacer = HostPacer(settings.host_delay)
         self.stopping = Event()
         # Pages fetched faster than they can be read wait in memory: beyond this many, fetching pauses.
@@ -123,6 +116,7 @@ class Poller:
 
     def close(self) -> None:
         self.fetchers.shutdown(wait=True, cancel_futures=True)
+        self.writer.shutdown(wait=True)
         if self.readers is not self.fetchers:
             self.readers.shutdown(wait=True, cancel_futures=True)
 
@@ -150,6 +144,7 @@ class Poller:
         running: dict[Future, tuple[str, CheckTarget]] = {}
         busy: Counter[str] = Counter()
         results: list[tuple[CheckTarget, Observation]] = []
+        writes: deque[Future[Counter[str]]] = deque()  # batches handed to the writer, oldest first
         exhausted, last_write = False, time.monotonic()
         last_renewal = time.monotonic()
         holds: dict[str, datetime] = {}  # sites that asked, in this pass, to be left alone until ...
@@ -186,10 +181,28 @@ class Poller:
             if len(results) >= self.settings.write_batch or (
                 results and time.monotonic() - last_write >= self.settings.write_every
             ):
-                self.write(results, report, progress)
+                writes.append(self.writer.submit(self.write, results))
                 results, last_write = [], time.monotonic()
-        self.write(results, report, progress)
+            self.stored(writes, report, progress, backlog=2)
+        writes.append(self.writer.submit(self.write, results))
+        self.stored(writes, report, progress, backlog=0)
         return report
+
+    def stored(
+        self,
+        writes: deque[Future[Counter[str]]],
+        report: PollReport,
+        progress: Callable[[int], None],
+        *,
+        backlog: int,
+    ) -> None:
+        """Count the batches the writer has stored (raising what storing one raised); wait while more
+        than `backlog` are pending: when the database is the bottleneck, fetching faster only piles
+        results up in memory, their leases running out."""
+        while writes and (writes[0].done() or len(writes) > backlog):
+            outcomes = writes.popleft().result()
+            report.outcomes.update(outcomes)
+            progress(outcomes.total())
 
     def start_fetches(
         self,
@@ -273,19 +286,16 @@ class Poller:
         else:
             results.append((target, unread(outcome)))
 
-    def write(
-        self,
-        results: list[tuple[CheckTarget, Observation]],
-        report: PollReport,
-        progress: Callable[[int], None],
-    ) -> None:
-        """Store a batch in one transaction; if that fails, store its checks one by one."""
+    def write(self, results: list[tuple[CheckTarget, Observation]]) -> Counter[str]:
+        """Store a batch in one transaction (if that fails, its checks one by one); return the outcomes.
+        Runs in the writer thread."""
+        stored: Counter[str] = Counter()
         if not results:
-            return
+            return stored
         try:
             with self.checking.sessions.begin() as session:
                 outcomes = record_checks(session, results, policy=self.checking.policy)
-            counted(results, outcomes, report)
+            counted(results, outcomes, stored)
         except OperationalError:
             # The database is away or full: row by row would fail the same way. The pass ends, the
             # worker backs off, and the leases let these articles be checked again.
@@ -296,11 +306,11 @@ class Poller:
                 try:
                     with self.checking.sessions.begin() as session:
                         outcomes = record_checks(session, [result], policy=self.checking.policy)
-                    counted([result], outcomes, report)
+                    counted([result], outcomes, stored)
                 except Exception:
                     logger.exception("storing the check of article %s failed", result[0].article_id)
-                    report.outcomes["crashed"] += 1
-        progress(len(results))
+                    stored["crashed"] += 1
+        return stored
 
     def release(self, targets: list[CheckTarget]) -> None:
         """Give back leases on articles this worker claimed but will not check now."""
@@ -316,11 +326,45 @@ class Poller:
             )
 
 
-def counted(results: list[tuple[CheckTarget, Observation]], outcomes: list[str], report: PollReport) -> None:
+def counted(
+    results: list[tuple[CheckTarget, Observation]], outcomes: list[str], stored: Counter[str]
+) -> None:
     """Count and log checks once their transaction committed (a batch rolled back is stored again)."""
-    report.outcomes.update(outcomes)
+    stored.update(outcomes)
     for (target, observation), outcome in zip(results, outcomes, strict=True):
         count_check(check_seen(target, observation, outcome))
+
+
+def reading_pool(processes: int, cpu_seconds: float) -> ProcessPoolExecutor:
+    """Return reading processes, started now so that they are ready when the first pages arrive.
+
+    They fork from a server process that imported the reading code once (forkserver, preloaded):
+    each starts without this process's threads, database driver or web layer, and all start now,
+    while the first pages are fetched (the pool starts a process for each task no idle one can take,
+    and none is idle before its initializer ran)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tracker.domain.reading"])
+    pool = ProcessPoolExecutor(
+        processes, mp_context=context, initializer=start_reader, initargs=(cpu_seconds,)
+    )
+    with main_script_hidden():
+        for _ in range(processes):
+            pool.submit(os.getpid)
+    return pool
+
+
+@contextlib.contextmanager
+def main_script_hidden() -> Iterator[None]:
+    """Start processes that do not run the main script: multiprocessing runs it in each child, so
+    that functions defined there can be found, but readers run only tracker.domain.reading, and the
+    script is the `flask` command (Flask in every reader) or `python app.py` (the whole app)."""
+    main = sys.modules["__main__"]
+    path = main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        if path is not None:
+            main.__file__ = path
 
 
 def default_read_processes() -> int:

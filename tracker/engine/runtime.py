@@ -11,24 +11,19 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from config import SettingError, Settings, user_agent
 from tracker.adapters.db import make_engine, make_sessions
-from tracker.adapters.fetch import FEED_ACCEPT, Fetch, Fetcher, FetchLimits
+from tracker.adapters.fetch import FEED_ACCEPT, Client, Fetch, Fetcher, FetchLimits, fetch_resource
 from tracker.adapters.netguard import AddressGuard
-from tracker.adapters.outbound import fetch_resource, make_http
 from tracker.adapters.render import BrowserSettings, render_page
 from tracker.adapters.robots import Robots
 from tracker.domain.intervals import IntervalPolicy, policy_from
-from tracker.engine.deliverer import Deliverer, DelivererSettings
-from tracker.engine.feedpoller import FeedPoller, FeedPollerSettings
 from tracker.engine.poller import Poller, PollerSettings
 from tracker.services.checks import Checking, CheckPolicy
-from tracker.services.feeds import FeedPolicy, FeedReading
 
 
 @dataclass(frozen=True)
@@ -38,7 +33,7 @@ class Runtime:
     sessions: sessionmaker
     checking: Checking  # sessions, fetch, render, clock and policy, for the check services
     guard: AddressGuard
-    http: Any  # the guarded requests Session for everything but article pages (webhooks, resources)
+    http: Client  # the guarded client of webhooks and rendered pages' resources
     feed_fetch: Fetch  # feed sources: guarded and capped like article pages, any content type
     # The same for fetches made inside a request (check-now, follow, discovery): they hold a web
     # thread, so they end by TRACKER_REQUEST_FETCH_DEADLINE.
@@ -53,7 +48,9 @@ def clock() -> datetime:
 def interval_policy(settings: Settings) -> IntervalPolicy:
     """Return the interval policy of the settings; raise SettingError naming a bad one."""
     try:
-        return policy_from(settings.intervals, settings.after_change, settings.gone_interval, settings.gone_for)
+        return policy_from(
+            settings.intervals, settings.after_change, settings.gone_interval, settings.gone_for
+        )
     except ValueError as exc:
         raise SettingError(
             f"TRACKER_INTERVALS / TRACKER_AFTER_CHANGE / TRACKER_GONE_INTERVAL / TRACKER_GONE_FOR: {exc}"
@@ -67,7 +64,7 @@ def build_runtime(settings: Settings) -> Runtime:
     in_request = fetch_limits(settings, min(settings.fetch_deadline, settings.request_fetch_deadline))
     guard = AddressGuard(allow_private=settings.allow_private_networks)
     agent = user_agent(settings)
-    http = make_http(agent, guard)
+    http = Client(guard, user_agent=agent, pools=100, per_host=16)
     sessions = make_sessions(engine)
     return Runtime(
         settings=settings,
@@ -97,7 +94,7 @@ def feed_fetcher(guard: AddressGuard, agent: str, limits: FetchLimits) -> Fetche
 
 
 def make_checking(
-    settings: Settings, sessions: sessionmaker, http: Any, guard: AddressGuard, limits: FetchLimits
+    settings: Settings, sessions: sessionmaker, http: Client, guard: AddressGuard, limits: FetchLimits
 ) -> Checking:
     """Return what checks need, every fetch of a check (robots.txt, page, browser) within `limits`."""
     agent = user_agent(settings)
@@ -132,44 +129,6 @@ def make_poller(runtime: Runtime, *, read_processes: int, host_delay: float | No
             read_processes=read_processes,
             read_cpu_seconds=settings.read_cpu_seconds,
         ),
-    )
-
-
-def make_deliverer(runtime: Runtime) -> Deliverer:
-    """Return a Deliverer that sends this installation's alerts."""
-    settings = runtime.settings
-    return Deliverer(
-        runtime.sessions,
-        runtime.http,
-        runtime.guard,
-        runtime.checking.clock,
-        DelivererSettings(
-            worker=worker_name(),
-            concurrency=settings.delivery_concurrency,
-            per_endpoint=settings.endpoint_concurrency,
-            lease_seconds=settings.delivery_lease_seconds,
-            timeout=settings.webhook_timeout,
-        ),
-    )
-
-
-def make_feed_poller(runtime: Runtime, *, in_request: bool = False) -> FeedPoller:
-    """Return a FeedPoller that follows, checks and polls this installation's feed sources (with
-    the short deadline of fetches made inside a request, when in_request)."""
-    settings = runtime.settings
-    policy = FeedPolicy(
-        interval=settings.feed_interval,
-        allow_private=settings.allow_private_networks,
-        base_url=runtime.checking.policy.base_url,
-    )
-    return FeedPoller(
-        FeedReading(
-            sessions=runtime.sessions,
-            fetch=runtime.request_feed_fetch if in_request else runtime.feed_fetch,
-            clock=runtime.checking.clock,
-            policy=policy,
-        ),
-        FeedPollerSettings(worker=worker_name(), lease_seconds=settings.lease_seconds),
     )
 
 

@@ -21,8 +21,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import OperationalError
 
 from tracker.adapters.db import outage_code
+from tracker.engine.deliverer import make_deliverer
+from tracker.engine.feedpoller import make_feed_poller
 from tracker.engine.poller import default_read_processes
-from tracker.engine.runtime import Runtime, make_deliverer, make_feed_poller, make_poller, worker_name
+from tracker.engine.runtime import Runtime, make_poller, worker_name
 from tracker.services.heartbeats import Beat, forget_worker, record_heartbeat
 from tracker.services.queue import prune_checks
 

@@ -56,7 +56,9 @@ HSTS = "max-age=31536000"  # a year; only sent when TRACKER_HTTPS says the servi
 
 
 def init_app(app: Flask) -> None:
-    """Register blueprints, sign-in, CSRF protection, error handlers, templates and headers."""
+    """Register blueprints, sign-in, CSRF protection, error handlers, templates and headers (once per
+    app, on its first request or when a server starts: tracker.factory.TrackerApp)."""
+    app.json = jsonbodies.OrjsonProvider(app)
     https = app.extensions["tracker"].settings.https
     app.config.update(
         SESSION_COOKIE_SAMESITE="Lax",

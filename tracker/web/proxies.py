@@ -17,10 +17,9 @@ from typing import Any
 
 from flask import Flask
 
-from config import SettingError
+from config import Network, trusted_networks
 from tracker.domain.addresses import IPAddress
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 SCHEMES = frozenset({"http", "https"})
 
@@ -30,19 +29,6 @@ def init_app(app: Flask, trusted: str) -> None:
     networks = trusted_networks(trusted)
     if networks:
         app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]
-
-
-def trusted_networks(text: str) -> tuple[Network, ...]:
-    """Return the networks of a comma-separated list of addresses and CIDRs (empty: trust nobody)."""
-    networks = []
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        try:
-            networks.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            raise SettingError(
-                f"TRACKER_TRUSTED_PROXIES: {item!r} is neither an address nor a network such as 10.0.0.0/8"
-            ) from None
-    return tuple(networks)
 
 
 def address(text: str) -> IPAddress | None:
