@@ -4,7 +4,8 @@ entries a follower takes.
 feedparser only ever sees bytes we downloaded ourselves, wrapped in a stream: given a string it
 would fetch URLs or open local files. It drops DOCTYPE entity declarations that could expand or
 reach out, and expat refuses external entities and entity amplification, so a hostile document
-costs a bounded parse and nothing more.
+costs a bounded parse and nothing more. It is imported by read_feed, the one function that parses:
+the processes that only name feeds (`tracker check`, through the API's shapes) skip its 35 ms.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from time import struct_time
 from typing import Any
 from urllib.parse import urljoin
 
-import feedparser
 import lxml.html
 from lxml import etree
 
@@ -75,6 +75,8 @@ class NotAFeed(InvalidInput):
 
 def read_feed(body: bytes, *, url: str, content_type: str | None) -> Feed:
     """Return the feed in body (relative links resolved against url); raise CheckError(not_a_feed)."""
+    import feedparser
+
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
     if not parsed.get("version"):

@@ -7,6 +7,8 @@ listed here, one language a line; tests/test_labels.py (English) and tests/test_
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -110,14 +112,24 @@ def note_form(opening_words: str) -> str:
     return rf"^\W{{0,3}}(?:(?:{opening_words}){NOTE_TAIL}|{date_first})"
 
 
-# An editor's note announcing a change.
-UPDATE_NOTE = compiled(
-    either(
-        rf"^\W{{0,3}}(?:{ENGLISH_NOTE}|{THIS_ARTICLE_CHANGED}|(?:{EARLIER_LEAD} )?{EARLIER_VERSION})",
-        note_form(either(UPDATE_WORDS, CORRECTION_WORDS)),
+# The two note patterns hold every language's words: some 80 ms to compile, so they are compiled on
+# first use and a process that never labels a change (`tracker check` with nothing due) skips it.
+@functools.cache
+def update_note() -> re.Pattern[str]:
+    """An editor's note announcing a change."""
+    return compiled(
+        either(
+            rf"^\W{{0,3}}(?:{ENGLISH_NOTE}|{THIS_ARTICLE_CHANGED}|(?:{EARLIER_LEAD} )?{EARLIER_VERSION})",
+            note_form(either(UPDATE_WORDS, CORRECTION_WORDS)),
+        )
     )
-)
-CORRECTION_NOTE = compiled(note_form(CORRECTION_WORDS))
+
+
+@functools.cache
+def correction_note() -> re.Pattern[str]:
+    return compiled(note_form(CORRECTION_WORDS))
+
+
 # Words that make a note a correction wherever they stand in it.
 CORRECTION = compiled(
     either(
@@ -212,10 +224,10 @@ def change_labels(diff: TextDiff, facts: VersionFacts) -> list[str]:
     if not facts.old_exists:
         return []
     added = added_texts(diff.blocks)
-    notes = [text for text in added if UPDATE_NOTE.search(text)]
+    notes = [text for text in added if update_note().search(text)]
     found = {
         "update_note_added": bool(notes),
-        "correction_added": any(CORRECTION_NOTE.search(text) or CORRECTION.search(text) for text in notes),
+        "correction_added": any(correction_note().search(text) or CORRECTION.search(text) for text in notes),
         "headline_changed": diff.title is not None,
         "byline_changed": diff.byline is not None,
         "quote_added": quote_added(diff.blocks),
@@ -233,7 +245,7 @@ def added_texts(blocks: tuple[Block, ...]) -> list[str]:
     texts = [block.new for block in blocks if block.op == "insert" and block.new]
     for block in blocks:
         if block.op == "replace" and block.new and block.old:
-            new_start = UPDATE_NOTE.search(block.new) and not UPDATE_NOTE.search(block.old)
+            new_start = update_note().search(block.new) and not update_note().search(block.old)
             texts.extend([block.new] if new_start else [text for op, text in block.words or () if op == "+"])
     return texts
 
