@@ -3,14 +3,21 @@
     .venv/bin/python bench/poll.py --articles 1000 --db sqlite --compare urlwatch
     .venv/bin/python bench/poll.py --articles 10000 --db sqlite
     .venv/bin/python bench/poll.py --articles 1000 --db postgresql --workers 2
+    .venv/bin/python bench/poll.py --articles 1000 --as-user --compare urlwatch [--hosts 16]
 
-The articles are spread over 100 loopback addresses (127.0.0.2-101) so per-site limits apply as in
-real life; each answer waits --latency seconds. Passes: the first (every article new), the steady
+The articles are spread over --hosts loopback addresses (127.0.0.2 ...; 100 by default) so per-site
+limits apply as in real life; each answer waits --latency seconds. Passes: the first (every article new), the steady
 state (--changed of the articles edited, the rest answering 304), then all-304, byte-identical 200s
 (ETags off) and all-changed passes to measure CPU per kind of check. Prints a Markdown table.
 Targets (issue 6): steady state at 1,000 articles at least 3x urlwatch; 10,000 in under 10x the
 1,000 figure with peak worker RSS under 205 MB; two workers on PostgreSQL at least 1.7x one; a 304
 under 2 ms of CPU and a byte-identical 200 under 3 ms.
+
+--as-user measures what a user gets instead: each steady pass is the README's command
+`flask --app app tracker check --all` run as a fresh process (start-up included), paired in each
+round with an urlwatch run over the same URLs (--compare urlwatch); medians of --rounds rounds.
+Targets (issue 19): at least 5x urlwatch on 100 hosts; at most 3.6 s on 16 hosts (the politeness
+floor is articles / (2 per host x hosts) x latency = 3.1 s).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import os
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -197,9 +205,9 @@ def parallel_pass(
     return max(finished) - started, outcomes
 
 
-def urlwatch_pass(server: ArticleServer, count: int, folder: Path) -> tuple[float, int]:
-    """Return how long urlwatch (its own virtualenv) takes for a steady-state pass over the same URLs,
-    and how many changes it reported (a check that it really fetched them)."""
+def urlwatch_command(server: ArticleServer, count: int, folder: Path) -> list[str]:
+    """Return the command that runs urlwatch 2.29 (its own virtualenv, installed on first use) over
+    the same URLs as the tracker."""
     venv = ROOT / "bench" / ".urlwatch-venv"
     if not (venv / "bin" / "urlwatch").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -210,7 +218,7 @@ def urlwatch_pass(server: ArticleServer, count: int, folder: Path) -> tuple[floa
         )
     urls = folder / "urls.yaml"
     urls.write_text("---\n".join(f"name: a{n}\nurl: {server.url(n)}\n" for n in range(count)))
-    command = [
+    return [
         str(venv / "bin" / "urlwatch"),
         "--urls",
         str(urls),
@@ -221,11 +229,58 @@ def urlwatch_pass(server: ArticleServer, count: int, folder: Path) -> tuple[floa
         "--cache",
         str(folder / "cache.db"),
     ]
+
+
+def timed_run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    """Run a command from the repository; return its wall time (start-up included) and its output."""
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"{command[0]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds, done.stdout
+
+
+def urlwatch_pass(server: ArticleServer, count: int, folder: Path) -> tuple[float, int]:
+    """Return how long urlwatch takes for a steady-state pass over the same URLs, and how many
+    changes it reported (a check that it really fetched them)."""
+    command = urlwatch_command(server, count, folder)
     subprocess.run(command, capture_output=True, check=False)  # the first run fills its cache
     server.next_round(0.1)
-    started = time.perf_counter()
-    second = subprocess.run(command, capture_output=True, text=True, check=False)
-    return time.perf_counter() - started, second.stdout.count("CHANGED: ")
+    seconds, output = timed_run(command)
+    return seconds, output.count("CHANGED: ")
+
+
+def as_user(args: argparse.Namespace, server: ArticleServer, url: str, folder: Path) -> None:
+    """Time the README's `tracker check --all`, a fresh process each round (with urlwatch, if compared,
+    over the same round) and print a Markdown table with the medians."""
+    settings = dict(database_url=url, allow_private_networks="1", host_delay="0", secret_key="bench")
+    env = {**os.environ, **{config.env_name(name): value for name, value in settings.items()}}
+    tracker = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "app", "tracker", "check", "--all"]
+    urlwatch = urlwatch_command(server, args.articles, folder) if args.compare else None
+    timed_run(tracker, env)  # the first pass: every article new
+    if urlwatch:
+        timed_run(urlwatch)  # fills its cache
+    rounds = []
+    for _ in range(args.rounds):
+        server.next_round(args.changed)
+        ours, output = timed_run(tracker, env)
+        theirs, reported = timed_run(urlwatch) if urlwatch else (float("nan"), "")
+        summary = output.strip().splitlines()[-1] if output.strip() else ""
+        rounds.append((ours, theirs, summary, reported.count("CHANGED: ")))
+    print(
+        f"\n{args.articles} articles on {args.hosts} hosts, {args.db}, {args.latency * 1000:.0f} ms latency, "
+        f"{args.changed:.0%} changed a round, {os.cpu_count()} cores; each pass a fresh process\n"
+    )
+    print(
+        "| round | tracker check --all s | urlwatch s | urlwatch / tracker | tracker said | urlwatch CHANGED lines (2 a change) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    for number, (ours, theirs, summary, changes) in enumerate(rounds, 1):
+        print(f"| {number} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.2f}x | {summary} | {changes} |")
+    ours = statistics.median(row[0] for row in rounds)
+    theirs = statistics.median(row[1] for row in rounds)
+    print(f"| median | **{ours:.2f}** | **{theirs:.2f}** | **{theirs / ours:.2f}x** | | |")
 
 
 def main() -> None:
@@ -246,13 +301,26 @@ def main() -> None:
         help="fetches in flight per worker in the multi-worker passes",
     )
     parser.add_argument("--compare", choices=("urlwatch",), help="run urlwatch over the same URLs too")
+    parser.add_argument("--hosts", type=int, default=100, help="loopback addresses the articles are on")
+    parser.add_argument(
+        "--as-user", action="store_true", help="time `tracker check --all` as fresh processes instead"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="paired rounds of --as-user")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-poll-"))
-    server = ArticleServer(free_port(), latency=args.latency)
+    server = ArticleServer(free_port(), hosts=args.hosts, latency=args.latency)
     url = database(args.db, folder)
     runtime = runtime_for(url)
     add_articles(runtime, server, args.articles)
+    if args.as_user:
+        try:
+            as_user(args, server, url, folder)
+        finally:
+            server.close()
+            runtime.engine.dispose()
+            shutil.rmtree(folder, ignore_errors=True)
+        return
     poller = make_poller(runtime, read_processes=default_read_processes(), host_delay=0.0)
     rows = []
     try:
