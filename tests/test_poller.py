@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 import config
 from tests.factories import article_page, story
@@ -70,3 +71,23 @@ def test_the_poller_defaults_are_the_settings_defaults():
             "read_cpu_seconds",
         )
     )
+
+
+def test_once_the_database_refuses_a_batch_no_later_batch_of_the_pass_is_stored(
+    runtime: Runtime, site: PageServer, monkeypatch: pytest.MonkeyPatch
+):
+    # The writer thread runs batches queued behind the one that failed; the pass is already over.
+    spread_over_sites(runtime, site, ["a.localhost", "b.localhost", "c.localhost"], 3)
+    poll(runtime)
+    calls = []
+
+    def refusing_record_checks(*args, **kwargs):
+        calls.append(time.monotonic())
+        time.sleep(0.2)  # later batches queue up behind this one
+        raise OperationalError("UPDATE articles", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(poller, "record_checks", refusing_record_checks)
+    with pytest.raises(OperationalError):
+        poll(runtime, T0 + timedelta(minutes=6), write_batch=1, write_every=0)
+    time.sleep(0.5)  # room for any batch still queued in the writer
+    assert len(calls) == 1

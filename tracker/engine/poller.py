@@ -88,6 +88,7 @@ class Poller:
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="write")  # one: batches stored in order
         self.pacer = HostPacer(settings.host_delay)
         self.stopping = Event()
+        self.store_failed = Event()  # the database refused a batch of this pass: store no more of it
         # Pages fetched faster than they can be read wait in memory: beyond this many, fetching pauses.
         self.max_reading = 4 * max(1, settings.read_processes or 1)
 
@@ -140,6 +141,7 @@ class Poller:
     ) -> PollReport:
         """Fetch, read and record until claim gives nothing more (or stop() is called)."""
         report = PollReport()
+        self.store_failed.clear()
         waiting: dict[str, deque[CheckTarget]] = defaultdict(deque)
         running: dict[Future, tuple[str, CheckTarget]] = {}
         busy: Counter[str] = Counter()
@@ -290,7 +292,7 @@ class Poller:
         """Store a batch in one transaction (if that fails, its checks one by one); return the outcomes.
         Runs in the writer thread."""
         stored: Counter[str] = Counter()
-        if not results:
+        if not results or self.store_failed.is_set():  # the pass raises that failure; leases expire
             return stored
         try:
             with self.checking.sessions.begin() as session:
@@ -298,7 +300,9 @@ class Poller:
             counted(results, outcomes, stored)
         except OperationalError:
             # The database is away or full: row by row would fail the same way. The pass ends, the
-            # worker backs off, and the leases let these articles be checked again.
+            # worker backs off, and the leases let these articles be checked again. Batches queued
+            # behind this one are not stored either: the pass that reports the failure is over.
+            self.store_failed.set()
             raise
         except Exception:  # a bad row must not lose the batch: retry each on its own
             logger.exception("storing a batch of %d checks failed; storing them one by one", len(results))
