@@ -7,8 +7,9 @@ import itertools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.adapters.db import Base
@@ -377,7 +378,8 @@ class LastError:
     count: int
 
 
-def standing_of(article: Article) -> Standing:
+def standing_of(article: Article | Row[Any]) -> Standing:
+    """Return the standing of an article, loaded (the full path) or as a row the bulk path read."""
     return Standing(
         article.status,
         timing_of(article),
@@ -523,7 +525,7 @@ def failure_streak(
     return 1 + len(list(itertools.takewhile(lambda seen: seen == code, earlier)))
 
 
-def timing_of(article: Article) -> intervals.ArticleTiming:
+def timing_of(article: Article | Row[Any]) -> intervals.ArticleTiming:
     return intervals.ArticleTiming(
         created_at=article.created_at,
         last_changed_at=article.last_changed_at,
@@ -679,23 +681,7 @@ def release_and_read(session: Session, article_ids: list[int]) -> dict[int, Stan
             article.last_error_count,
         )
     )
-    return {
-        row.id: Standing(
-            row.status,
-            intervals.ArticleTiming(
-                created_at=row.created_at,
-                last_changed_at=row.last_changed_at,
-                interval_seconds=row.interval_seconds,
-                failure_count=row.failure_count,
-                failing_since=row.failing_since,
-                gone_since=row.gone_since,
-            ),
-            row.last_error_at,
-            row.last_error_code,
-            row.last_error_count,
-        )
-        for row in rows
-    }
+    return {row.id: standing_of(row) for row in rows}
 
 
 def quiet_lifecycle(
