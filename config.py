@@ -48,6 +48,17 @@ class Settings:
     robots: bool = True
     check_retention_days: int = 30  # then only checks that made a version or failed are kept
     feed_interval: int = 900  # seconds between polls of one feed source
+    # Archives: fill in an article's past from web archives' captures (RFC 7089 TimeMaps)
+    archives: str = "https://web.archive.org/web/timemap/link/"  # TimeMap URL prefixes, comma-separated; empty: no backfill
+    backfill_max: int = 50  # captures read per article (spread evenly over time when there are more)
+    backfill_deadline: float = 60.0  # seconds a backfill may take before the first live check goes ahead
+    archive_concurrency: int = 1  # requests in flight to one archive host
+    archive_delay: float = 1.0  # seconds between requests to one archive host
+    # Ask an archive to capture each new live version (the Internet Archive's Save Page Now), so that a
+    # third party holds the evidence too; off by default.
+    save_page_now: bool = False
+    save_page_now_url: str = "https://web.archive.org/save/"  # the article URL is appended
+    save_page_now_pause: float = 30.0  # seconds between save requests, per process
     # Alerts
     delivery_concurrency: int = 64  # webhook deliveries in flight, all endpoints together
     endpoint_concurrency: int = 16  # deliveries in flight to one endpoint
@@ -101,7 +112,7 @@ def load(environ: Mapping[str, str] = os.environ, **overrides: Any) -> Settings:
         for name, default in DEFAULTS.items()
         if env_name(name) in environ
     }
-    settings = replace(Settings(), **values, **overrides)
+    settings = replace(Settings(), **{**values, **overrides})
     return settings if settings.base_url else replace(settings, base_url=served_address(settings))
 
 
@@ -170,3 +181,16 @@ def trusted_networks(text: str) -> tuple[Network, ...]:
                 f"TRACKER_TRUSTED_PROXIES: {item!r} is neither an address nor a network such as 10.0.0.0/8"
             ) from None
     return tuple(networks)
+
+
+def archive_prefixes(text: str) -> tuple[str, ...]:
+    """Return the TimeMap URL prefixes of TRACKER_ARCHIVES (empty: backfill is off); raise SettingError
+    naming one that is not an http(s) address."""
+    prefixes = tuple(filter(None, (part.strip() for part in text.split(","))))
+    for prefix in prefixes:
+        if not prefix.lower().startswith(("http://", "https://")) or len(prefix) < 10:
+            raise SettingError(
+                f"TRACKER_ARCHIVES: {prefix!r} is not a TimeMap address such as "
+                "https://web.archive.org/web/timemap/link/"
+            )
+    return prefixes

@@ -23,6 +23,9 @@ from tracker.engine.runtime import Runtime
 # A developer's own TRACKER_* settings must not change what the tests see.
 for _name in [name for name in os.environ if name.startswith("TRACKER_")]:
     del os.environ[_name]
+# Tests never reach a real web archive: no backfill unless a test names its own fake archive (inherited
+# by every command a test starts).
+os.environ["TRACKER_ARCHIVES"] = ""
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DATA = Path(__file__).parent / "data"

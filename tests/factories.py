@@ -168,5 +168,6 @@ def make_test_app(database_url: str, **overrides: object) -> Flask:
         "check_now_pause": 0,  # tests check one local site again and again; tests/test_outbound_limits.py keeps it
         "write_limit": "6000 per minute",
         "public_read": True,  # off by default; most tests read anonymously (tests/test_private_by_default.py)
+        "archives": "",  # never a real web archive; backfill tests name their fake one
     }
     return create_app(database_url=database_url, **{**settings, **overrides})

@@ -61,6 +61,21 @@ def test_numbers_are_parsed_and_checked():
         config.load({"TRACKER_TICK_SECONDS": "soon"})
 
 
+def test_arguments_win_over_the_environment():
+    assert config.load({"TRACKER_BATCH_SIZE": "600"}, batch_size=7).batch_size == 7
+
+
+def test_archives_are_a_list_of_timemap_addresses():
+    assert config.archive_prefixes(config.load({}).archives) == ("https://web.archive.org/web/timemap/link/",)
+    assert config.archive_prefixes(" http://a.example/timemap/link/ ,, https://b.example/tm/ ") == (
+        "http://a.example/timemap/link/",
+        "https://b.example/tm/",
+    )
+    assert config.archive_prefixes("") == ()  # backfill off
+    with pytest.raises(config.SettingError, match=re.escape("TRACKER_ARCHIVES: 'ftp://x.example/'")):
+        config.archive_prefixes("ftp://x.example/")
+
+
 def test_defaults_are_the_embedded_set_up():
     settings = config.load({})
     assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith(

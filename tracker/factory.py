@@ -59,6 +59,7 @@ def create_app(**overrides: Any) -> TrackerApp:
     """Build the app from the settings (TRACKER_* variables, then overrides). Starts no threads."""
     settings = config.load(**overrides)
     config.trusted_networks(settings.trusted_proxies)  # a bad list stops start-up, whatever serves the app
+    config.archive_prefixes(settings.archives)  # so does a bad archive
     app = TrackerApp("tracker", template_folder=str(config.ROOT / "templates"), static_folder="web/static")
     app.config.update(SECRET_KEY=config.secret_key(settings), MAX_CONTENT_LENGTH=2 * 1024 * 1024)
     app.extensions["tracker"] = build_runtime(settings)

@@ -42,6 +42,7 @@ from tracker.domain.pages import Page, Validators
 from tracker.domain.urls import MAX_URL_LENGTH
 
 CHUNK_BYTES = 64 * 1024
+LONGEST_RETRY_AFTER = 24 * 3600.0  # seconds: the longest wait a Retry-After gets
 MAX_REDIRECTS = 5
 # Validators longer than these are not sent back (nor stored: tracker.adapters.models); an HTTP date is 29.
 MAX_ETAG_CHARS = 512
@@ -421,17 +422,18 @@ def http_status_error(status: int, reason: str | None, retry_after: str | None) 
 
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
-    """Return the delay a Retry-After header asks for (seconds or HTTP date), or None."""
+    """Return the delay a Retry-After header asks for (seconds or HTTP date), or None; at most a day,
+    so that a server cannot hold a site or an archive for ever (or overflow a date with 10**12)."""
     if not value:
         return None
     text = value.strip()
     if text.isdigit():
-        return float(text)
+        return min(float(text), LONGEST_RETRY_AFTER)
     try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+        when = parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return min(max(0.0, when - (time.time() if now is None else now)), LONGEST_RETRY_AFTER)
 
 
 def too_large(cap: int) -> FetchError:

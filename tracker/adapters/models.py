@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.adapters.db import Base, UTCDateTime
@@ -12,12 +12,16 @@ from tracker.adapters.db import Base, UTCDateTime
 # Re-exported for the modules that still import them from here.
 from tracker.domain.vocabulary import (
     ArticleStatus,
+    BackfillState,
+    CaptureOutcome,
     CheckOutcome,
     DeliveryStatus,
     EndpointKind,
     EventType,
     LifecycleKind,
     OutboxType,
+    SaveState,
+    VersionSource,
 )
 
 URL_LENGTH = 2048
@@ -38,6 +42,8 @@ class User(Base):
     # Sessions are signed cookies that carry this number: raising it (sign-out, "sign out everywhere",
     # a new password) ends every session and remember-me cookie handed out before.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Whether articles this user adds have their past filled in from web archives (each add may say otherwise).
+    backfill_default: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Invite(Base):
@@ -105,6 +111,11 @@ class Article(Base):
     # The lease: a worker that claimed the article owns its check until lease_until.
     claimed_by: Mapped[str | None] = mapped_column(String(128))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Fill in the article's past from web archives (TRACKER_ARCHIVES); False: its history starts live.
+    backfill: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The oldest version's number: 1, or below when a backfill found captures older than version 1
+    # (numbers never change, so those count down: 0, -1, ...). Versions held: version_count - first_number + 1.
+    first_number: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Subscription(Base):
@@ -213,6 +224,49 @@ class Version(Base):
     raw_html: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     response_headers: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True)
     encoding: Mapped[str | None] = mapped_column(String(40))
+    # Where the version came from: our own check ("live"), or a web archive's capture ("archive"),
+    # whose URI-M is `memento` and whose Memento-Datetime is observed_at.
+    source: Mapped[VersionSource] = mapped_column(String(8), default="live", server_default="live")
+    memento: Mapped[str | None] = mapped_column(Text)
+
+
+class Backfill(Base):
+    """An article's backfill from web archives: its queue entry (due_at, lease) and how it went."""
+
+    __tablename__ = "backfills"
+    __table_args__ = (Index("ix_backfills_due", "state", "due_at"),)
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[BackfillState] = mapped_column(String(16), default="pending")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)  # runs since the last complete one
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last complete run
+    captures_found: Mapped[int] = mapped_column(default=0)  # in the archives' TimeMaps, last run
+    versions_added: Mapped[int] = mapped_column(default=0)  # by every run together
+    requests: Mapped[int] = mapped_column(default=0)  # made to archives, last run
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    last_error_message: Mapped[str | None] = mapped_column(Text)
+
+
+class Capture(Base):
+    """One archive capture (memento) of an article a backfill read, so that no run reads it twice."""
+
+    __tablename__ = "captures"
+    __table_args__ = (UniqueConstraint("article_id", "key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 hex of the memento URI
+    memento: Mapped[str] = mapped_column(Text)  # URI-M, as the TimeMap gives it
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)  # its Memento-Datetime
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[CaptureOutcome] = mapped_column(String(16))
+    version_number: Mapped[int | None]  # stored: its version; same: the version holding its text
+    error_code: Mapped[str | None] = mapped_column(String(64))
 
 
 class VersionSearch(Base):
@@ -416,3 +470,30 @@ class SiteSetting(Base):
     value: Mapped[str] = mapped_column(String(255))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ArchiveSave(Base):
+    """A request to an archive (Save Page Now) to capture an article as a new live version of it was
+    stored, so that a third party holds the evidence too: the outbox row, retried like a delivery."""
+
+    __tablename__ = "archive_saves"
+    __table_args__ = (
+        UniqueConstraint("article_id", "version_number"),
+        Index("ix_archive_saves_due", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    version_number: Mapped[int]
+    url: Mapped[str] = mapped_column(String(URL_LENGTH))  # the article URL as the version was stored
+    state: Mapped[SaveState] = mapped_column(String(16), default="pending")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    memento: Mapped[str | None] = mapped_column(Text)  # the capture's URI-M, once the archive made it
+    last_status: Mapped[int | None]  # the HTTP status of the last answer; None: no answer
+    last_error_code: Mapped[str | None] = mapped_column(String(64))  # http_429, timeout ...
+    last_error_message: Mapped[str | None] = mapped_column(Text)

@@ -29,6 +29,7 @@ EventType = Literal[
     "article.removed",
     "article.restored",
     "article.moved",
+    "article.backfilled",
     "ping",
 ]
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
@@ -52,3 +53,13 @@ BlockOp = Literal["equal", "insert", "delete", "replace", "move"]  # a paragraph
 WordOp = Literal["=", "-", "+"]  # a run of words unchanged, removed or added
 SearchField = Literal["text", "added", "removed"]  # where a search looks: a version's text or its change
 SEARCH_FIELDS: tuple[SearchField, ...] = get_args(SearchField)
+
+VersionSource = Literal["live", "archive"]  # seen by our own check, or read from a web archive's capture
+VERSION_SOURCES: tuple[VersionSource, ...] = get_args(VersionSource)
+# An article's backfill from web archives: due (first or again), finished, or given up until asked again.
+BackfillState = Literal["pending", "done", "failed"]
+BACKFILL_STATES: tuple[BackfillState, ...] = get_args(BackfillState)
+# What became of one archive capture: a version of its own, the same text as its neighbour, or not read.
+CaptureOutcome = Literal["stored", "same", "error"]
+CAPTURE_OUTCOMES: tuple[CaptureOutcome, ...] = get_args(CaptureOutcome)
+SaveState = Literal["pending", "succeeded", "failed"]  # a request that an archive capture a new version
