@@ -21,6 +21,7 @@ from tracker.web import (
     health,
     jsonbodies,
     limits,
+    memento,
     openapi,
     outbound_limits,
     pages,
@@ -34,6 +35,7 @@ from tracker.web import (
     search_api,
     search_pages,
     templating,
+    warc_api,
     watchlist_api,
 )
 
@@ -73,7 +75,15 @@ def init_app(app: Flask) -> None:
     app.before_request(jsonbodies.refuse_deep_json)  # first: the NUL check parses the body
     app.before_request(params.refuse_nul)
     csrf = CSRFProtect(app)
-    for blueprint in (api.bp, rules_api.bp, alerts_api.bp, feeds_api.bp, watchlist_api.bp, accounts_api.bp):
+    for blueprint in (
+        api.bp,
+        rules_api.bp,
+        alerts_api.bp,
+        feeds_api.bp,
+        watchlist_api.bp,
+        accounts_api.bp,
+        warc_api.bp,
+    ):
         csrf.exempt(
             blueprint
         )  # the API authenticates with bearer tokens, which a browser never sends by itself
@@ -95,6 +105,8 @@ def init_app(app: Flask) -> None:
         feeds_api.bp,
         watchlist_api.bp,
         accounts_api.bp,
+        warc_api.bp,
+        memento.bp,
         search_api.bp,
         search_pages.bp,
         openapi.bp,

@@ -18,9 +18,9 @@ DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 
 def ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     """A number in the path that no id column can hold names nothing: 404 before any view (the
-    database would fail on it)."""
-    if values and any(isinstance(value, int) and value > MAX_ID for value in values.values()):
-        raise NotFound(f"there is nothing numbered above {MAX_ID}")
+    database would fail on it). Version numbers may be negative (captures put before version 1)."""
+    if values and any(isinstance(value, int) and abs(value) > MAX_ID for value in values.values()):
+        raise NotFound(f"there is nothing numbered beyond ±{MAX_ID}")
 
 
 def refuse_nul() -> None:
@@ -48,6 +48,18 @@ def int_arg(name: str) -> int | None:
         return None
     if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
         raise InvalidInput(f"?{name}= takes a whole number up to {MAX_ID}", code=f"bad_{name}")
+    return int(raw)
+
+
+def signed_arg(name: str) -> int | None:
+    """Return ?name= as a whole number that may be negative (version numbers: 0 and below are
+    archive versions older than version 1), None when absent."""
+    raw = request.args.get(name) or ""
+    digits = raw.removeprefix("-")
+    if not raw:
+        return None
+    if not (digits.isascii() and digits.isdigit()) or int(digits) > MAX_ID:
+        raise InvalidInput(f"?{name}= takes a whole number from -{MAX_ID} to {MAX_ID}", code=f"bad_{name}")
     return int(raw)
 
 

@@ -9,12 +9,13 @@ from typing import Any
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from tracker.adapters.models import Article
 from tracker.domain.diff import fold_unchanged
 from tracker.domain.errors import NotFound
 from tracker.domain.labels import LABEL_WORDS, summary_line
 from tracker.domain.snapshot import safe_snapshot
 from tracker.services import articles, changefeed, history
-from tracker.web import access
+from tracker.web import access, memento
 from tracker.web.context import get_session
 from tracker.web.pages import account
 from tracker.web.params import time_arg
@@ -30,16 +31,23 @@ SNAPSHOT_POLICY = (
 )
 
 
-@bp.get("/articles/<int:article_id>/versions/<int:number>")
-def version(article_id: int, number: int) -> str:
+# Numbers may be 0 or negative: versions a backfill put before the first one count down.
+@bp.get("/articles/<int:article_id>/versions/<int(signed=True):number>")
+def version(article_id: int, number: int) -> Response:
+    """One version: a memento (RFC 7089), so it names its datetime, original, TimeGate and TimeMap."""
     access.ensure_reader(account())
     session = get_session()
-    return render_template(
-        "version.html",
-        article=articles.get_article(session, article_id),
-        version=history.get_version(session, article_id, number),
-        as_of=None,
+    item = articles.get_article(session, article_id)
+    found = history.get_version(session, article_id, number)
+    response = make_response(
+        render_template("version.html", article=item, version=found, as_of=None, held=held(item))
     )
+    response.headers.update(memento.memento_headers(item, found))
+    return response
+
+
+def held(item: Article) -> int:
+    return articles.versions_held(item.version_count, item.first_number)
 
 
 @bp.get("/articles/<int:article_id>/as-of")
@@ -53,18 +61,23 @@ def as_of(article_id: int) -> str | tuple[str, int]:
     try:
         found, until = history.version_at(session, item, moment)
     except NotFound:
-        first = history.get_version(session, article_id, 1) if item.version_count else None
+        first = history.get_version(session, article_id, item.first_number) if item.version_count else None
         return render_template("not_tracked_yet.html", article=item, moment=moment, first=first), 404
-    return render_template("version.html", article=item, version=found, as_of=moment, until=until)
+    return render_template(
+        "version.html", article=item, version=found, as_of=moment, until=until, held=held(item)
+    )
 
 
-@bp.get("/articles/<int:article_id>/versions/<int:number>/snapshot")
+@bp.get("/articles/<int:article_id>/versions/<int(signed=True):number>/snapshot")
 def snapshot(article_id: int, number: int) -> Response:
     """The page as fetched, cleaned, for a sandboxed frame: it can neither run code nor load anything."""
     access.ensure_reader(account())
-    found = history.get_version(get_session(), article_id, number, with_raw=True)
+    session = get_session()
+    item = articles.get_article(session, article_id)
+    found = history.get_version(session, article_id, number, with_raw=True)
     text = history.raw_html(found).decode(found.encoding or "utf-8", errors="replace")
     response = make_response(safe_snapshot(text))
+    response.headers.update(memento.memento_headers(item, found))
     response.headers["Content-Security-Policy"] = SNAPSHOT_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
@@ -78,9 +91,13 @@ def diff(article_id: int) -> WerkzeugResponse | str:
     access.ensure_reader(account())
     session = get_session()
     item = articles.get_article(session, article_id)
-    to_n = request.args.get("to", type=int) or item.version_count
+    # Numbers may be 0 or below (captures a backfill put before version 1); anything below the oldest
+    # version's number is the empty article, written as the number just below it.
+    to_n = request.args.get("to", type=int)
+    to_n = item.version_count if to_n is None else to_n
     from_n = request.args.get("from", type=int)
-    from_n = max(to_n - 1, 0) if from_n is None else from_n
+    from_n = to_n - 1 if from_n is None else from_n
+    from_n = max(from_n, item.first_number - 1)
     view = request.args.get("view")
     if view not in VIEWS:
         remembered = request.cookies.get(VIEW_COOKIE)
