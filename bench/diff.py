@@ -211,7 +211,9 @@ def page_times(pair: tuple[list[str], list[str]]) -> None:
     folder = Path(tempfile.mkdtemp())
     url = f"sqlite:///{folder / 'bench.sqlite'}"
     db.upgrade(url)
-    app = create_app(database_url=url, secret_key="bench", public_read=True)  # pages read anonymously
+    app = create_app(
+        database_url=url, secret_key="bench", public_read=True, archives=""
+    )  # pages read anonymously; never a real web archive
     sessions = app.extensions["tracker"].sessions
     now = datetime(2026, 3, 5, tzinfo=UTC)
     with sessions.begin() as session:

@@ -35,7 +35,12 @@ def url_list(count: int) -> str:
 
 def command_line(count: int, folder: Path) -> None:
     database = folder / "cli.sqlite"
-    env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{database}", "TRACKER_SECRET_KEY": "bench"}
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": f"sqlite:///{database}",
+        "TRACKER_SECRET_KEY": "bench",
+        "TRACKER_ARCHIVES": "",  # a benchmark never reaches a real web archive
+    }
     flask = [sys.executable, "-m", "flask", "--app", "app", "tracker"]
     subprocess.run([*flask, "create-token", "bench"], cwd=ROOT, env=env, check=True, capture_output=True)
     listing = folder / "urls.txt"
@@ -51,7 +56,9 @@ def command_line(count: int, folder: Path) -> None:
 def api(count: int, folder: Path) -> None:
     database_url = f"sqlite:///{folder / 'api.sqlite'}"
     db.upgrade(database_url)
-    app = create_app(database_url=database_url, secret_key="bench", scheduler=False, ratelimit=False)
+    app = create_app(
+        database_url=database_url, secret_key="bench", scheduler=False, ratelimit=False, archives=""
+    )
     run = app.extensions["tracker"]
     with run.sessions.begin() as session:
         user = accounts.ensure_user(session, "bench", is_admin=True, now=datetime.now(UTC))

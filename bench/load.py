@@ -342,6 +342,7 @@ def main() -> None:
             "TRACKER_HOST_DELAY": "0",
             "TRACKER_TICK_SECONDS": "1",
             "TRACKER_PUBLIC_READ": "on",  # the people read pages without signing in
+            "TRACKER_ARCHIVES": "",  # a benchmark never reaches a real web archive
         }
         if args.worker_nice is not None:
             env["TRACKER_WORKER_NICE"] = str(args.worker_nice)

@@ -75,7 +75,12 @@ def database(kind: str, folder: Path) -> str:
 def runtime_for(url: str, **settings: object) -> Runtime:
     return build_runtime(
         config.load(
-            database_url=url, allow_private_networks=True, host_delay=0.0, secret_key="bench", **settings
+            database_url=url,
+            allow_private_networks=True,
+            host_delay=0.0,
+            secret_key="bench",
+            archives="",  # a benchmark never reaches a real web archive
+            **settings,
         )
     )
 
@@ -254,7 +259,9 @@ def urlwatch_pass(server: ArticleServer, count: int, folder: Path) -> tuple[floa
 def as_user(args: argparse.Namespace, server: ArticleServer, url: str, folder: Path) -> None:
     """Time the README's `tracker check --all`, a fresh process each round (with urlwatch, if compared,
     over the same round) and print a Markdown table with the medians."""
-    settings = dict(database_url=url, allow_private_networks="1", host_delay="0", secret_key="bench")
+    settings = dict(
+        database_url=url, allow_private_networks="1", host_delay="0", secret_key="bench", archives=""
+    )
     env = {**os.environ, **{config.env_name(name): value for name, value in settings.items()}}
     tracker = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "app", "tracker", "check", "--all"]
     urlwatch = urlwatch_command(server, args.articles, folder) if args.compare else None

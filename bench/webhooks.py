@@ -86,7 +86,9 @@ def run(endpoints: int, latency: float, events: int) -> tuple[float, int, int, i
     folder = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
     url = f"sqlite:///{folder / 'bench.sqlite'}"
     db.upgrade(url)
-    runtime = build_runtime(config.load(database_url=url, allow_private_networks=True, secret_key="bench"))
+    runtime = build_runtime(
+        config.load(database_url=url, allow_private_networks=True, secret_key="bench", archives="")
+    )
     context = multiprocessing.get_context("spawn")
     received, ready = context.Value("i", 0), context.Event()
     ports = free_ports(endpoints)

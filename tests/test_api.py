@@ -31,6 +31,8 @@ ARTICLE_KEYS = {
     "next_check_at",
     "last_changed_at",
     "version_count",
+    "backfill",  # its past from web archives: wanted, and how its backfill went
+    "archive",
     "links",
 }
 

@@ -67,6 +67,7 @@ MATRIX = (
     api("PATCH", "/articles/{article}", "owner", {"status": "paused"}),
     api("DELETE", "/articles/{article}", "owner"),
     api("POST", "/articles/{article}/check", "owner"),
+    api("POST", "/articles/{article}/backfill", "owner"),
     api("POST", "/articles/bulk", "user", {"filter": {}, "action": "unfollow"}),
     api("PUT", "/articles/{article}/follow", "user", {"tags": ["stolen"], "note": "mine now"}),
     api("PUT", "/articles/{article}/rules", "admin", {"exclude": [".stolen"]}),
@@ -75,6 +76,7 @@ MATRIX = (
     api("DELETE", "/sites/{host}/rules", "admin"),
     api("POST", "/import", "user", {"urls": ["{page}"]}),
     # API: accounts
+    api("PATCH", "/account", "user", {"backfill_default": False}),
     api("POST", "/tokens", "user", {"name": "mine"}),
     api("DELETE", "/tokens/{token}", "owner"),
     api("POST", "/invites", "admin"),
@@ -103,6 +105,7 @@ MATRIX = (
     # Pages: articles and rules
     page("/articles", "user", {"url": "{page}"}),
     page("/articles/{article}/check", "owner"),
+    page("/articles/{article}/backfill", "owner"),
     page("/articles/bulk", "user", {"ids": "{article}", "action": "unfollow"}),
     page("/articles/{article}/follow", "user", {"tags": "stolen", "note": "mine now"}),
     page("/articles/{article}/unfollow", "owner"),
@@ -115,6 +118,7 @@ MATRIX = (
     page("/account/feeds/rotate", "user"),
     page("/account/password", "user", {"current": "a guess", "password": "stolen pass", "confirm": "stolen pass"}),
     page("/account/sign-out-everywhere", "user"),
+    page("/account/backfill-default", "user"),
     page("/admin/invites", "admin"),
     page("/admin/public-read", "admin", {"on": "1"}),
     page("/import", "user", {"urls": "{page}"}),

@@ -9,6 +9,8 @@ imports none of them.
 from __future__ import annotations
 
 import gc
+from contextlib import nullcontext
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
@@ -22,6 +24,7 @@ from tracker.adapters.metrics import serve_metrics
 from tracker.adapters.models import User
 from tracker.domain.errors import TrackerError
 from tracker.domain.listfiles import FORMATS, ListFileError, guess_format, read_list, write_csv, write_opml
+from tracker.engine.backfiller import BackfillRun, make_backfiller
 from tracker.engine.deliverer import make_deliverer
 from tracker.engine.poller import default_read_processes
 from tracker.engine.runtime import Runtime, make_poller
@@ -60,6 +63,7 @@ def add_command(url: str, username: str | None) -> None:
                 user_id=user.id if user else None,
                 allow_private=run.settings.allow_private_networks,
                 now=run.checking.clock(),
+                backfilling=run.backfilling,
             )
         except TrackerError as error:
             raise click.UsageError(f"{error.code}: {error.message}") from None
@@ -137,6 +141,89 @@ def describe_check(
     return f"article {article_id}: {outcome.replace('_', ' ')}" + (f" (version {version})" if version else "")
 
 
+@tracker_group.command("backfill")
+@click.argument("article_id", type=int, required=False)
+@click.option("--all", "every", is_flag=True, help="Every article whose past is filled in (backfill on).")
+def backfill_command(article_id: int | None, every: bool) -> None:
+    """Fill in one article's past (ID) or every article's from the web archives (TRACKER_ARCHIVES) now."""
+    if (article_id is None) == (not every):
+        raise click.UsageError("give an article ID or --all")
+    run = runtime()
+    if not run.backfilling.archives:
+        raise click.UsageError("TRACKER_ARCHIVES is empty: no web archive to fill articles' past from")
+    backfiller = make_backfiller(run)
+    if article_id is not None:
+        try:
+            click.echo(describe_backfill(backfiller.backfill(article_id)))
+        except TrackerError as error:
+            raise click.UsageError(error.message) from None
+        send_due_alerts(run)
+        return
+    runs: list[BackfillRun] = []
+    with progress_bar(backfiller.queue_every(), "Backfilling") as bar:
+
+        def ran(done: BackfillRun) -> None:
+            runs.append(done)
+            bar.update(1)
+
+        report = backfiller.run_due(progress=ran)
+    for done in sorted(runs, key=lambda done: done.article_id):
+        click.echo(describe_backfill(done))
+    click.echo(
+        f"Backfilled {len(runs)} article{'s' if len(runs) != 1 else ''}: "
+        f"{sum(done.versions_added for done in runs)} versions stored"
+        + (f", {report['crashed']} crashed" if report["crashed"] else "")
+    )
+    send_due_alerts(run)
+
+
+def describe_backfill(done: BackfillRun) -> str:
+    stored = f"{done.versions_added} version{'s' if done.versions_added != 1 else ''} stored"
+    read = f"{done.captures_read} of {done.captures_found} captures read, {done.requests} requests"
+    trouble = f"; {done.error_code}: {done.error_message}" if done.error_code else ""
+    return f"article {done.article_id}: {stored} ({read}); {done.state}{trouble}"
+
+
+@tracker_group.command("export-warc")
+@click.argument("arguments", nargs=-1, required=True, metavar="ID|--all FILE")
+@click.option("--all", "export_every", is_flag=True, help="Export every article.")
+def export_warc_command(arguments: tuple[str, ...], export_every: bool) -> None:
+    """Write every version of one article (ID) or of every article to FILE as WARC 1.1: each page as
+    fetched and the text read from it. Records are gzipped when FILE ends with .gz (what pywb reads)."""
+    from tracker.services import warcexport  # warcio: loaded by the command that writes WARC only
+
+    if len(arguments) != (1 if export_every else 2) or not (export_every or arguments[0].isdigit()):
+        raise click.UsageError("give an article ID or --all, then FILE")
+    path = Path(arguments[-1])
+    run = runtime()
+    with run.sessions() as session:
+        try:
+            ids = (
+                warcexport.all_article_ids(session)
+                if export_every
+                else [articles.get_article(session, int(arguments[0])).id]
+            )
+        except TrackerError as error:
+            raise click.UsageError(error.message) from None
+    with (
+        path.open("wb") as out,
+        progress_bar(len(ids), "Exporting") if export_every else nullcontext() as bar,
+    ):
+        try:
+            warcexport.write_warc(
+                run.sessions,
+                ids,
+                out,
+                gzip=path.suffix == ".gz",
+                filename=path.name,
+                at=run.checking.clock(),
+                progress=bar.update if bar else lambda _articles: None,
+            )
+        except TrackerError as error:  # an article deleted while the file was being written
+            raise click.ClickException(error.message) from None
+    click.echo(f"Wrote {len(ids)} article{'s' if len(ids) != 1 else ''} to {path}")
+
+
 @tracker_group.command("list")
 def list_command() -> None:
     """List tracked articles: id, versions, status, last check, title."""
@@ -210,6 +297,7 @@ def import_command(source: TextIO, username: str | None, tags: str, kind: str | 
                     allow_private=run.settings.allow_private_networks,
                     now=run.checking.clock(),
                     progress=bar.update,
+                    backfilling=run.backfilling,
                 )
             except TrackerError as error:
                 raise click.UsageError(error.message) from None

@@ -28,10 +28,9 @@ from tracker.services.alerts import (
     claim_delivery,
     disable_failing_endpoints,
     record_attempts,
-    release_deliveries,
 )
 from tracker.services.digests import cut_next_digest
-from tracker.services.queue import renew_leases
+from tracker.services.queue import release_rows, renew_leases
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +220,7 @@ class Deliverer:
 
     def release(self, jobs: list[DeliveryJob]) -> None:
         with self.sessions.begin() as session:
-            release_deliveries(session, [job.delivery_id for job in jobs], worker=self.settings.worker)
+            release_rows(session, Delivery, [job.delivery_id for job in jobs], worker=self.settings.worker)
 
     def stop(self) -> None:
         self.stopping.set()

@@ -181,6 +181,7 @@ def make_feed_poller(runtime: Runtime, *, in_request: bool = False) -> FeedPolle
         interval=settings.feed_interval,
         allow_private=settings.allow_private_networks,
         base_url=runtime.checking.policy.base_url,
+        backfilling=runtime.backfilling,
     )
     return FeedPoller(
         FeedReading(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from config import SettingError, Settings, user_agent
+from config import SettingError, Settings, archive_prefixes, user_agent
 from tracker.adapters.db import make_engine, make_sessions
 from tracker.adapters.fetch import FEED_ACCEPT, Client, Fetch, Fetcher, FetchLimits, fetch_resource
 from tracker.adapters.netguard import AddressGuard
@@ -23,6 +23,7 @@ from tracker.adapters.render import BrowserSettings, render_page
 from tracker.adapters.robots import Robots
 from tracker.domain.intervals import IntervalPolicy, policy_from
 from tracker.engine.poller import Poller, PollerSettings
+from tracker.services.backfillqueue import Backfilling
 from tracker.services.checks import Checking, CheckPolicy
 
 
@@ -39,6 +40,7 @@ class Runtime:
     # thread, so they end by TRACKER_REQUEST_FETCH_DEADLINE.
     request_checking: Checking
     request_feed_fetch: Fetch
+    backfilling: Backfilling  # whether new articles' past is filled in from web archives, and the hold
 
 
 def clock() -> datetime:
@@ -76,6 +78,9 @@ def build_runtime(settings: Settings) -> Runtime:
         checking=make_checking(settings, sessions, http, guard, limits),
         request_checking=make_checking(settings, sessions, http, guard, in_request),
         request_feed_fetch=feed_fetcher(guard, agent, in_request),
+        backfilling=Backfilling(
+            archives=bool(archive_prefixes(settings.archives)), hold_seconds=settings.backfill_deadline
+        ),
     )
 
 
@@ -109,7 +114,11 @@ def make_checking(
             settings=browser,
         ),
         clock=clock,
-        policy=CheckPolicy(intervals=interval_policy(settings), base_url=settings.base_url.rstrip("/")),
+        policy=CheckPolicy(
+            intervals=interval_policy(settings),
+            base_url=settings.base_url.rstrip("/"),
+            save_page_now=settings.save_page_now,
+        ),
         robots=Robots(fetcher.text, user_agent=agent) if settings.robots else None,
     )
 

@@ -1,5 +1,5 @@
-"""The scheduler: APScheduler ticks that run a polling pass, send due alerts and poll due feeds, and a
-daily prune.
+"""The scheduler: APScheduler ticks that run a polling pass, send due alerts, poll due feeds and fill in
+new articles' past from web archives, and a daily prune.
 It holds no state that must survive a restart, waits out a database that is away or full (each job
 backs off) and keeps its pace when the wall clock jumps.
 
@@ -21,10 +21,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import OperationalError
 
 from tracker.adapters.db import outage_code
+from tracker.engine.backfiller import make_backfiller
 from tracker.engine.deliverer import make_deliverer
 from tracker.engine.feedpoller import make_feed_poller
 from tracker.engine.poller import default_read_processes
 from tracker.engine.runtime import Runtime, make_poller, worker_name
+from tracker.engine.saver import make_saver
 from tracker.services.heartbeats import Beat, forget_worker, record_heartbeat
 from tracker.services.queue import prune_checks
 
@@ -87,7 +89,8 @@ class Backoff:
 
 
 class Ticker:
-    """A scheduler whose ticks run polling passes, deliveries and feed polls, with the pools they share."""
+    """A scheduler whose ticks run polling passes, deliveries, feed polls and backfills, with the pools
+    they share."""
 
     def __init__(self, runtime: Runtime, *, separate: bool) -> None:
         self.runtime = runtime
@@ -97,6 +100,9 @@ class Ticker:
         self.poller = make_poller(runtime, read_processes=processes)
         self.deliverer = make_deliverer(runtime)
         self.feeds = make_feed_poller(runtime)
+        # Captures are read in the poller's reading processes, under their CPU budget, when it has them.
+        self.backfiller = make_backfiller(runtime, readers=self.poller.readers if processes else None)
+        self.saver = make_saver(runtime)
         self.scheduler = SteadyScheduler(timezone=UTC)
         self.backoff = Backoff(runtime.settings.tick_seconds)
         self.beat = Beat(
@@ -113,6 +119,12 @@ class Ticker:
         self.every(self.guarded(self.poll), seconds=every, name="poll")
         self.every(self.guarded(self.deliver), seconds=every, name="deliver")
         self.every(self.guarded(self.poll_feeds), seconds=every, name="feeds")
+        if self.backfiller.settings.prefixes:
+            # A job of its own: an archive that is slow or down holds up only the backfills.
+            self.every(self.guarded(self.backfill), seconds=every, name="backfill")
+        if runtime.settings.save_page_now:
+            # A job of its own too: each save waits TRACKER_SAVE_PAGE_NOW_PAUSE and the archive's answer.
+            self.every(self.guarded(self.send_saves), seconds=every, name="saves")
         self.every(self.guarded(self.prune), seconds=24 * 3600, name="prune")
 
     def every(self, job: Callable[[], None], *, seconds: int, name: str) -> None:
@@ -155,6 +167,16 @@ class Ticker:
         if report:
             logger.info("feeds: %s", dict(report))
 
+    def backfill(self) -> None:
+        report = self.backfiller.run_due()
+        if report:
+            logger.info("backfills: %s", dict(report))
+
+    def send_saves(self) -> None:
+        report = self.saver.run_due()
+        if report:
+            logger.info("archive saves: %s", dict(report))
+
     def prune(self) -> None:
         with self.runtime.sessions.begin() as session:
             deleted = prune_checks(
@@ -172,6 +194,8 @@ class Ticker:
         self.poller.stop()
         self.deliverer.stop()
         self.feeds.stop()
+        self.backfiller.stop()
+        self.saver.stop()
         self.scheduler.shutdown(wait=True)
         self.poller.close()
         self.deliverer.close()

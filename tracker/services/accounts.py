@@ -77,6 +77,13 @@ def end_sessions(user: User) -> None:
     user.session_generation = (user.session_generation or 0) + 1  # None until a new user is flushed
 
 
+def set_backfill_default(session: Session, user_id: int, wanted: bool) -> User:
+    """Set whether the articles the user adds have their past filled in from web archives."""
+    user = session.get_one(User, user_id)
+    user.backfill_default = wanted
+    return user
+
+
 def can_anyone_sign_in(session: Session) -> bool:
     """Return True once a user with a password exists (token-only users cannot use the pages)."""
     return session.scalar(select(User.id).where(User.password_hash.is_not(None)).limit(1)) is not None

@@ -305,6 +305,7 @@ def sample(session: Session, webhook: Webhook, *, base_url: str, now: datetime) 
         next_check_at=now + timedelta(hours=1),
         last_changed_at=now,
         version_count=2,
+        backfill=True,
     )
     before, after = (
         Version(
@@ -480,16 +481,6 @@ def retry_schedule(attempts: int, now: datetime, rng: random.Random) -> tuple[De
 
 def disable(webhook: Webhook, reason: str) -> None:
     webhook.enabled, webhook.disabled_reason = False, reason
-
-
-def release_deliveries(session: Session, delivery_ids: list[int], *, worker: str) -> None:
-    """Give back deliveries this worker claimed but will not send now."""
-    session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(delivery_ids), Delivery.claimed_by == worker)
-        .values(claimed_by=None, lease_until=None)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def disable_failing_endpoints(session: Session, *, now: datetime) -> int:

@@ -11,11 +11,12 @@ from typing import Any, TypeVar
 from sqlalchemy import BindParameter, Row, Select, Text, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.adapters.models import Article, ArticleAlias, Subscription
+from tracker.adapters.models import Article, ArticleAlias, Subscription, User
 from tracker.domain import urls
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.domain.trouble import Trouble, trouble
 from tracker.domain.vocabulary import ARTICLE_STATUSES, USER_SET_STATUSES, ArticleStatus
+from tracker.services.backfillqueue import NO_BACKFILL, Backfilling, start_backfill
 
 T = TypeVar("T")
 MIN_INTERVAL = 60
@@ -38,12 +39,14 @@ class ListedArticle:
     last_checked_at: datetime | None
     next_check_at: datetime
     last_changed_at: datetime | None
-    version_count: int
+    version_count: int  # the latest version's number
+    first_number: int  # the oldest version's number
     failure_count: int
     failing_since: datetime | None
     last_error_at: datetime | None
     last_error_code: str | None
     last_error_count: int
+    backfill: bool
     following: bool = False
     tags: tuple[str, ...] = ()
     note: str | None = None
@@ -52,6 +55,16 @@ class ListedArticle:
     def trouble(self) -> Trouble:
         """Return its status badge and, while checks keep failing, its last error in words."""
         return trouble(self.status, self.failure_count, self.last_error_code, self.last_error_count)
+
+    @property
+    def versions_held(self) -> int:
+        return versions_held(self.version_count, self.first_number)
+
+
+def versions_held(version_count: int, first_number: int) -> int:
+    """Return how many versions an article holds: numbers run from first_number (1, or below when a
+    backfill put archive captures before version 1) to version_count (0: none yet)."""
+    return version_count - first_number + 1 if version_count else 0
 
 
 # Lists are read with Core statements on the tables: through ORM attributes and entities a list
@@ -92,22 +105,37 @@ def add_article(
     allow_private: bool,
     now: datetime,
     interval_seconds: int | None = None,
+    backfill: bool | None = None,
+    backfilling: Backfilling = NO_BACKFILL,
 ) -> tuple[Article, bool]:
-    """Track the URL (once, however it is spelled) and subscribe the user; return (article, created)."""
+    """Track the URL (once, however it is spelled) and subscribe the user; return (article, created).
+    A new article's past is filled in from the archives unless `backfill` (None: the user's default)
+    says not to."""
     url = urls.submitted_url(raw_url, allow_private=allow_private)
     interval = checked_interval(interval_seconds)
     article = tracked_as(session, url)
     created = article is None
     if article is None:
-        article = new_article(url, now=now, interval_seconds=interval)
+        wanted = backfill_default(session, user_id) if backfill is None else backfill
+        article = new_article(url, now=now, interval_seconds=interval, backfill=wanted)
         session.add(article)
         session.flush()
+        start_backfill(session, [article], backfilling, now=now)
     if user_id is not None:
         follow(session, user_id, article, now=now)
     return article, created
 
 
-def new_article(url: str, *, now: datetime, interval_seconds: int | None = None) -> Article:
+def backfill_default(session: Session, user_id: int | None) -> bool:
+    """Return whether articles the user adds are backfilled (True for articles no user adds: feeds)."""
+    if user_id is None:
+        return True
+    return session.scalar(select(User.backfill_default).where(User.id == user_id)) is not False
+
+
+def new_article(
+    url: str, *, now: datetime, interval_seconds: int | None = None, backfill: bool = True
+) -> Article:
     """Return a new article for a normalised URL, due for its first check at once."""
     return Article(
         url=url,
@@ -117,7 +145,9 @@ def new_article(url: str, *, now: datetime, interval_seconds: int | None = None)
         created_at=now,
         next_check_at=now,
         version_count=0,
+        first_number=1,
         failure_count=0,
+        backfill=backfill,
     )
 
 
@@ -173,8 +203,9 @@ def chunks(items: list[T], size: int = 500) -> list[list[T]]:
 
 
 def merge_duplicate(session: Session, duplicate: Article, survivor: Article, *, now: datetime) -> None:
-    """Fold a just-added duplicate (no versions yet) into the article it turned out to be: its
-    followers follow the survivor, and its URL and id lead there from now on."""
+    """Fold a just-added duplicate (never seen live; any archive versions go with it) into the
+    article it turned out to be: its followers follow the survivor, and its URL and id lead there
+    from now on."""
     followers_before = follower_count(session, survivor.id)  # before the duplicate's join it
     for subscription in session.scalars(select(Subscription).where(Subscription.article_id == duplicate.id)):
         if is_following(session, subscription.user_id, survivor.id):
@@ -420,10 +451,13 @@ def cursor_offset(cursor: str) -> int:
 def update_article(
     session: Session, article: Article, changes: dict[str, object], *, now: datetime
 ) -> Article:
-    """Apply a change of interval_seconds (None: default policy) and/or status (active | paused)."""
-    unknown = set(changes) - {"interval_seconds", "status"}
+    """Apply a change of interval_seconds (None: default policy), status (active | paused) and/or
+    backfill (whether its past is filled in from web archives)."""
+    unknown = set(changes) - {"interval_seconds", "status", "backfill"}
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", code="bad_field")
+    if "backfill" in changes:
+        article.backfill = changes["backfill"] is True
     if "interval_seconds" in changes:
         article.interval_seconds = checked_interval(changes["interval_seconds"])
     if "status" in changes:

@@ -60,11 +60,10 @@ def moment(item: FeedItem) -> datetime:
 
 
 def changes_among(session: Session, article_ids: Sequence[int] | Select, *, limit: int) -> list[VersionDiff]:
-    """Return the newest changes of these articles: new versions after the first, never baselines
-    (a re-read with new rules is not an edit), as /changes counts them."""
+    """Return the newest changes of these articles as /changes counts them (history.A_CHANGE)."""
     rows = session.execute(
         select(Version.article_id, Version.number)
-        .where(Version.article_id.in_(article_ids), Version.number > 1, Version.baseline.is_(False))
+        .where(Version.article_id.in_(article_ids), *history.A_CHANGE)
         .order_by(Version.id.desc())
         .limit(limit)
     )

@@ -26,7 +26,7 @@ from tracker.domain.normalize import content_hash, word_count
 from tracker.domain.pages import Page
 from tracker.domain.reading import CheckTarget, Observation
 from tracker.domain.vocabulary import ArticleStatus
-from tracker.services import alerts, lifecycle, search
+from tracker.services import alerts, lifecycle, saves, search
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
 from tracker.services.history import change_between
 from tracker.services.observing import check_target, latest_version, observe
@@ -42,6 +42,7 @@ class CheckPolicy:
 
     intervals: IntervalPolicy = field(default_factory=IntervalPolicy)
     base_url: str = ""  # for the absolute links in alerts
+    save_page_now: bool = False  # ask the archive to capture each new live version (tracker.services.saves)
 
 
 @dataclass(frozen=True)
@@ -109,16 +110,18 @@ def record_check(
     checked_url = article.url  # a move below changes it; a removal's evidence names what was checked
     lifecycle.follow_move(session, article, observation, base_url=policy.base_url)
     lifecycle.restore_if_back(session, article, observation, base_url=policy.base_url)
-    if observation.baseline is not None:
+    if observation.baseline is not None and article.id == target.article_id:  # a re-read of this one's page
         rebaseline(
             session, article, observation.baseline, extractor=target.extractor, at=observation.started_at
         )
     version = new_version(session, article, observation, extractor=target.extractor, base_url=policy.base_url)
+    if version is not None and policy.save_page_now:
+        saves.queue_save(session, article, version.number, now=observation.started_at)
     check = Check(
         article_id=article.id,
         checked_at=observation.started_at,
         duration_ms=observation.duration_ms,
-        outcome=outcome(observation, version),
+        outcome=outcome(observation, version, first=first_look(article)),
         http_status=http_status(observation),
         version_number=version.number if version else None,
         error_code=observation.error.code if observation.error else None,
@@ -137,7 +140,9 @@ def same_article_elsewhere(session: Session, article: Article, observation: Obse
     """Return the article this new one turns out to be (its page names it as canonical), after
     merging this one into it; None when it is an article of its own."""
     canonical = own_canonical(article, observation)
-    if canonical is None or canonical == article.url or article.version_count > 0:
+    # Only on the first look: an article seen live keeps its history. Archive versions a backfill
+    # gave it before that go with it (merge_duplicate): the survivor's own history stands.
+    if canonical is None or canonical == article.url or not first_look(article):
         return None
     survivor = tracked_as(session, canonical)
     if survivor is None or survivor.id == article.id:
@@ -198,25 +203,37 @@ def new_version(
     if latest is not None and latest.content_hash == observation.content_hash:
         return None
     version = page_version(article, extracted, observation, page, extractor=extractor)
-    version.matches_number = session.scalar(
-        select(Version.number)
-        .where(
-            Version.article_id == article.id,
-            Version.content_hash == observation.content_hash,
-            Version.baseline.is_(False),
-        )
-        .order_by(Version.number.desc())
-        .limit(1)
-    )
+    version.matches_number = matching_number(session, version)
     diff, labels = store(session, article, version, latest)
     article.title = extracted.title or article.title
     article.canonical_url = own_canonical(article, observation)
-    if latest is not None:
+    if latest is not None and not first_look(article):
         article.last_changed_at = observation.started_at
         announce_change(
             session, article, latest, version, diff, labels, base_url=base_url, now=observation.started_at
         )
     return version
+
+
+def first_look(article: Article) -> bool:
+    """Return True before the article's first successful live fetch is remembered: a version it
+    stores after archive versions is our first look, not a change we saw happen (no alert)."""
+    return article.body_hash is None
+
+
+def matching_number(session: Session, version: Version) -> int | None:
+    """Return the number of the latest earlier version with the same text (a revert), or None."""
+    return session.scalar(
+        select(Version.number)
+        .where(
+            Version.article_id == version.article_id,
+            Version.content_hash == version.content_hash,
+            Version.baseline.is_(False),
+            Version.number < version.number,
+        )
+        .order_by(Version.number.desc())
+        .limit(1)
+    )
 
 
 def announce_change(
@@ -295,11 +312,13 @@ def version_from(
     raw_html: bytes,
     headers: dict[str, str],
     encoding: str | None,
+    number: int | None = None,
 ) -> Version:
-    """Return the next Version of article holding the extracted text and the page it came from."""
+    """Return a Version of article holding the extracted text and the page it came from, numbered
+    `number` (default: the next after the latest)."""
     return Version(
         article_id=article.id,
-        number=article.version_count + 1,
+        number=article.version_count + 1 if number is None else number,
         observed_at=at,
         content_hash=digest,
         title=extracted.title,
@@ -323,21 +342,28 @@ def store(
     session: Session, article: Article, version: Version, previous: Version | None
 ) -> tuple[TextDiff, list[str]]:
     """Add version with its change against the previous one (labels and counts); return them."""
-    diff, labels = change_between(session, previous, version)
-    version.labels = ["baseline"] if version.baseline else labels
-    version.change = asdict(diff.summary)
+    diff, labels = take_change(session, version, previous)
     session.add(version)
-    search.index_version(session, version, diff)
-    article.version_count = version.number
+    search.index_version(session, version, diff if previous is not None else None)
+    article.version_count = max(article.version_count, version.number)
     return diff, labels
 
 
-def outcome(observation: Observation, version: Version | None) -> str:
-    """Return first | changed | unchanged | not_modified | error."""
+def take_change(session: Session, version: Version, previous: Version | None) -> tuple[TextDiff, list[str]]:
+    """Give version its change against the previous one (None: it is the first): labels and counts."""
+    diff, labels = change_between(session, previous, version)
+    version.labels = ["baseline"] if version.baseline else labels
+    version.change = asdict(diff.summary)
+    return diff, labels
+
+
+def outcome(observation: Observation, version: Version | None, *, first: bool = False) -> str:
+    """Return first | changed | unchanged | not_modified | error; `first`: the check is the
+    article's first look (first_look), so a version it stored is its first."""
     if observation.error is not None:
         return "error"
     if version is not None:
-        return "first" if version.number == 1 else "changed"
+        return "first" if first else "changed"
     if observation.page is not None and observation.page.not_modified:
         return "not_modified"
     return "unchanged"

@@ -25,6 +25,7 @@ from tracker.domain.feeds import MAX_ENTRIES, EntryOptions, Feed, FeedItem, chec
 from tracker.domain.pages import Validators
 from tracker.domain.vocabulary import FeedPollOutcome
 from tracker.services import alerts, articles, queue, watchlists
+from tracker.services.backfillqueue import NO_BACKFILL, Backfilling
 from tracker.services.payloads import article_payload, iso
 
 OPTIONS = ("name", "include", "exclude", "max_age_days", "stop_after_days")
@@ -38,6 +39,7 @@ class FeedPolicy:
     interval: int = 900  # seconds between polls of one feed
     allow_private: bool = False  # for entries' links, as for articles users add
     base_url: str = ""  # for the absolute links in alerts
+    backfilling: Backfilling = NO_BACKFILL  # for the articles entries add
 
 
 @dataclass(frozen=True)
@@ -423,7 +425,12 @@ def take(
     if article is None:
         try:
             article, _created = articles.add_article(
-                session, entry.link, user_id=None, allow_private=policy.allow_private, now=now
+                session,
+                entry.link,
+                user_id=None,
+                allow_private=policy.allow_private,
+                now=now,
+                backfilling=policy.backfilling,
             )
         except InvalidInput as error:
             entry.outcome = f"rejected:{error.code}"

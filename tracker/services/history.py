@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Row, String, cast, exists, select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, aliased, undefer
 
 from tracker.adapters.models import Article, Check, Subscription, Version
 from tracker.domain.diff import EMPTY, ArticleText, TextDiff, diff_articles
@@ -28,14 +28,12 @@ class VersionDiff:
 
 
 def list_versions(
-    session: Session, article_id: int, *, after: int = 0, limit: int | None = None
+    session: Session, article_id: int, *, after: int | None = None, limit: int | None = None
 ) -> list[Version]:
-    """Return the article's versions numbered above `after`, oldest first."""
-    statement = (
-        select(Version)
-        .where(Version.article_id == article_id, Version.number > after)
-        .order_by(Version.number)
-    )
+    """Return the article's versions numbered above `after` (all when None), oldest first."""
+    statement = select(Version).where(Version.article_id == article_id).order_by(Version.number)
+    if after is not None:
+        statement = statement.where(Version.number > after)
     return list(session.scalars(statement.limit(limit)))
 
 
@@ -87,17 +85,17 @@ def change_between(session: Session, old: Version | None, new: Version) -> tuple
 def diff_versions(
     session: Session, article: Article, *, from_number: int | None, to_number: int | None
 ) -> VersionDiff:
-    """Return the diff between two versions; defaults: to = latest, from = the one before (0 = empty)."""
+    """Return the diff between two versions; defaults: to = latest, from = the one before. A from
+    below the oldest version's number (first_number, 1 unless a backfill put older versions before)
+    is the empty article: from=0 when the first version is 1."""
     if article.version_count == 0:
         raise NotFound(
             f"article {article.id} has no versions yet; it is checked soon", code="version_not_found"
         )
     to_n = article.version_count if to_number is None else to_number
-    from_n = max(to_n - 1, 0) if from_number is None else from_number
-    if from_n < 0 or to_n < 1:
-        raise InvalidInput("version numbers start at 1 (from=0 is the empty article)", code="bad_version")
+    from_n = to_n - 1 if from_number is None else from_number
     new = get_version(session, article.id, to_n)
-    old = get_version(session, article.id, from_n) if from_n > 0 else None
+    old = get_version(session, article.id, from_n) if from_n >= article.first_number else None
     diff, labels = change_between(session, old, new)
     return VersionDiff(article=article, old=old, new=new, diff=diff, labels=labels)
 
@@ -135,6 +133,8 @@ def version_entries(
             Version.change,
             Version.matches_number,
             Version.baseline,
+            Version.source,
+            Version.memento,
         )
         # From `after` itself: the first entry's share of the text needs the size of the one before.
         .where(Version.article_id == article_id, Version.number >= after)
@@ -143,7 +143,7 @@ def version_entries(
     if upto is not None:
         statement = statement.where(Version.number <= upto)
     entries = []
-    previous_word_count = 0
+    previous_word_count, previous_source = 0, None
     for row in session.execute(statement):
         if row.number > after:
             entries.append(
@@ -158,9 +158,12 @@ def version_entries(
                     matches_number=row.matches_number,
                     baseline=row.baseline,
                     previous_word_count=previous_word_count,
+                    source=row.source,
+                    memento=row.memento,
+                    previous_source=previous_source,
                 )
             )
-        previous_word_count = row.word_count
+        previous_word_count, previous_source = row.word_count, row.source
     return entries
 
 
@@ -174,8 +177,19 @@ class LatestChange:
     change: dict[str, int]
 
 
-# A version that changed the article: neither its first nor a re-read with a new extractor or rules.
-A_CHANGE = (Version.number > 1, Version.baseline.is_(False))
+# A version that changed the article as we watched: live, after a live version (not its first look,
+# whether or not a web archive's captures came before it), not a re-read with a new extractor or rules.
+# The archives' past is in the history, not in recent changes.
+PREVIOUS = aliased(Version)
+A_CHANGE = (
+    Version.source == "live",
+    Version.baseline.is_(False),
+    exists().where(
+        PREVIOUS.article_id == Version.article_id,
+        PREVIOUS.number == Version.number - 1,
+        PREVIOUS.source == "live",
+    ),
+)
 
 
 def latest_change(session: Session, article_id: int) -> LatestChange | None:

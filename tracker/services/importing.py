@@ -14,6 +14,7 @@ from tracker.domain import urls
 from tracker.domain.errors import TrackerError
 from tracker.domain.listfiles import BadLine, ListLine, WatchedArticle
 from tracker.services import articles, watchlists
+from tracker.services.backfillqueue import NO_BACKFILL, Backfilling, start_backfill
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +51,11 @@ def import_list(
     allow_private: bool,
     now: datetime,
     progress: Callable[[int], None] = lambda done: None,
+    backfilling: Backfilling = NO_BACKFILL,
 ) -> ImportReport:
     """Track and follow every URL, tagging each with its own tags and `tags`; one bad line never
-    stops the others. Nothing is fetched: the new articles are due at once.
+    stops the others. Nothing is fetched: the new articles are due at once (or once their backfill
+    from the archives ran, as the user's backfill_default says).
 
     Works on the whole list at once (a few statements per 500 URLs, not several per URL), so that
     10,000 URLs import in seconds; the rules are those of articles.add_article and follow."""
@@ -73,9 +76,15 @@ def import_list(
             report.rejected.append(Rejected(line.number, line.url, error.code, error.message))
             progress(1)
     tracked = articles.tracked_as_many(session, [url for _line, url, _tags in wanted])
-    new = {url: articles.new_article(url, now=now) for _line, url, _tags in wanted if url not in tracked}
+    backfill = articles.backfill_default(session, user_id)
+    new = {
+        url: articles.new_article(url, now=now, backfill=backfill)
+        for _line, url, _tags in wanted
+        if url not in tracked
+    }
     session.add_all(new.values())
     session.flush()
+    start_backfill(session, new.values(), backfilling, now=now)
     every = {**tracked, **new}
     ids = list({article.id for article in every.values()})
     followed = watchlists.subscriptions(session, user_id, ids)

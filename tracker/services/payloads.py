@@ -27,6 +27,7 @@ from tracker.domain.rules import ExtractionRules
 from tracker.domain.trouble import error_words
 from tracker.domain.vocabulary import (
     ArticleStatus,
+    BackfillState,
     BlockOp,
     ChangeKind,
     CheckOutcome,
@@ -38,6 +39,7 @@ from tracker.domain.vocabulary import (
     RemovalReason,
     RulesSource,
     SearchField,
+    VersionSource,
     WordOp,
 )
 from tracker.services.articles import MAX_INTERVAL, MIN_INTERVAL, ListedArticle
@@ -65,6 +67,9 @@ class Doc:
 
 Id = Annotated[int, Doc(minimum=1, maximum=MAX_ID)]
 Count = Annotated[int, Doc(minimum=0, maximum=MAX_ID)]
+# Versions are numbered in time order from 1; captures a backfill found before version 1 are numbered
+# below it (0, -1, ...), so that no number ever changes.
+Number = Annotated[int, Doc(minimum=-MAX_ID, maximum=MAX_ID)]
 Time = Annotated[str, Doc(format="date-time", examples=["2026-03-05T12:00:00Z"])]
 Link = Annotated[str, Doc("a path on this server")]
 Label = Annotated[str, Doc(enum=list(LABEL_WORDS))]
@@ -113,7 +118,8 @@ class ArticleFactsPayload(TypedDict):
     last_checked_at: Time | None
     next_check_at: Time
     last_changed_at: Time | None
-    version_count: Count
+    version_count: Annotated[Count, Doc("the latest version's number (0: none yet)")]
+    backfill: Annotated[bool, Doc("its past is filled in from web archives (TRACKER_ARCHIVES)")]
     links: HtmlLinks
 
 
@@ -135,12 +141,27 @@ class TroublePayload(TypedDict):
     ]
 
 
+class ArchivePayload(TypedDict):
+    """How the article's backfill from web archives went."""
+
+    state: Annotated[BackfillState, Doc("pending: due (first or again); failed: given up until asked again")]
+    versions_added: Annotated[Count, Doc("versions stored from archive captures, every run together")]
+    captures_found: Annotated[Count, Doc("captures in the archives' TimeMaps at the last run")]
+    requested_at: Time
+    last_run_at: Time | None
+    finished_at: Annotated[Time | None, Doc("the last run that read every capture it chose")]
+    error: Annotated[
+        ErrorBody | None, Doc("why the last run failed or stopped early, e.g. timeout, http_503")
+    ]
+
+
 class ArticlePayload(ArticleFactsPayload, TroublePayload):
     """An article as the API shows it to one caller."""
 
     following: Annotated[bool, Doc("whether the caller follows it")]
     tags: Annotated[list[str], Doc("the caller's tags")]
     note: Annotated[str | None, Doc("the caller's note")]
+    archive: Annotated[ArchivePayload | None, Doc("its backfill from web archives; null: never asked")]
 
 
 class CheckPayload(TypedDict):
@@ -150,7 +171,7 @@ class CheckPayload(TypedDict):
     duration_ms: Count
     outcome: CheckOutcome
     http_status: int | None
-    version: Annotated[Id | None, Doc("the version the check stored")]
+    version: Annotated[Number | None, Doc("the version the check stored")]
     error: Annotated[
         ErrorBody | None, Doc("why the check failed, e.g. timeout, dns, http_404, blocked_address")
     ]
@@ -178,7 +199,9 @@ class VersionSummaryPayload(TypedDict):
     """A version without its text."""
 
     article_id: Id
-    number: Annotated[Id, Doc("1 for the first version")]
+    number: Annotated[
+        Number, Doc("1 for the first version; 0 and below: archive captures found later that are older")
+    ]
     observed_at: Time
     content_hash: str
     title: str | None
@@ -189,11 +212,13 @@ class VersionSummaryPayload(TypedDict):
         str | None, Doc("BCP 47 tag (`zh-CN`): declared by the page, or detected in the text; null: unknown")
     ]
     word_count: Count
-    matches_version: Annotated[Id | None, Doc("the earlier version with the same text (a revert)")]
+    matches_version: Annotated[Number | None, Doc("the earlier version with the same text (a revert)")]
     baseline: Annotated[bool, Doc("re-read with new extraction rules or a new extractor; no change")]
     lead_image: str | None
     extractor: Annotated[str, Doc("the extractor version and rules that made this version")]
     labels: list[Label]
+    source: Annotated[VersionSource, Doc("live: our own check; archive: a web archive's capture")]
+    memento: Annotated[str | None, Doc("archive: the capture's address (URI-M); its time is observed_at")]
     links: HtmlLinks
 
 
@@ -207,7 +232,7 @@ class VersionAsOfPayload(VersionPayload):
 
 class VersionHeadersPayload(TypedDict):
     article_id: Id
-    number: Id
+    number: Number
     final_url: Annotated[str, Doc("after redirects")]
     encoding: str | None
     headers: dict[str, str]
@@ -253,8 +278,10 @@ DiffPayload = TypedDict(
     "DiffPayload",
     {
         "article_id": Id,
-        "from": Annotated[Count, Doc("0: the empty article")],
-        "to": Id,
+        "from": Annotated[
+            Number, Doc("below the oldest version's number (0 when that is 1): the empty article")
+        ],
+        "to": Number,
         "title": FieldChangePayload | None,
         "byline": FieldChangePayload | None,
         "published_at": FieldChangePayload | None,
@@ -262,7 +289,7 @@ DiffPayload = TypedDict(
         "summary": DiffSummaryPayload,
         "blocks": list[BlockPayload | FoldedBlockPayload],
         "labels": list[Label],
-        "reverted_to": Annotated[Id | None, Doc("the earlier version `to` matches")],
+        "reverted_to": Annotated[Number | None, Doc("the earlier version `to` matches")],
         "links": HtmlLinks,
     },
 )
@@ -292,7 +319,7 @@ class ChangePayload(TypedDict):
     article_title: str | None
     url: str
     site: str
-    version: Id
+    version: Number
     observed_at: Time
     labels: list[Label]
     summary: DiffSummaryPayload | NoSummary
@@ -310,7 +337,7 @@ SearchHitPayload = TypedDict(
     {
         "article_id": Id,
         "article_title": str | None,
-        "version": Id,
+        "version": Number,
         "in": SearchField,
         "snippet": Annotated[str, Doc("the text around the first match, plain text")],
         "observed_at": Time,
@@ -406,6 +433,20 @@ class TokenPayload(TypedDict):
 
 class NewTokenPayload(TokenPayload):
     token: Annotated[str, Doc("shown once")]
+
+
+class AccountPayload(TypedDict):
+    """The caller's own account."""
+
+    username: str
+    is_admin: bool
+    backfill_default: Annotated[
+        bool, Doc("articles the caller adds have their past filled in from web archives unless they say not")
+    ]
+
+
+def account_payload(user: models.User) -> AccountPayload:
+    return {"username": user.username, "is_admin": user.is_admin, "backfill_default": user.backfill_default}
 
 
 class InvitePayload(TypedDict):
@@ -572,20 +613,44 @@ def article_payload(article: models.Article | ListedArticle, *, base: str = "") 
         "next_check_at": iso(article.next_check_at),
         "last_changed_at": iso(article.last_changed_at),
         "version_count": article.version_count,
+        "backfill": article.backfill,
         "links": {"html": f"{base}/articles/{article.id}"},
     }
 
 
 def followed_article_payload(
-    article: models.Article | ListedArticle, *, following: bool, tags: Iterable[str], note: str | None
+    article: models.Article | ListedArticle,
+    *,
+    following: bool,
+    tags: Iterable[str],
+    note: str | None,
+    archive: models.Backfill | None,
 ) -> ArticlePayload:
-    """Return an article as one caller sees it: with whether they follow it, their tags and note."""
+    """Return an article as one caller sees it: with whether they follow it, their tags and note;
+    and its backfill from web archives."""
     return {
         **article_payload(article),
         "following": following,
         "tags": list(tags),
         "note": note,
         **trouble_payload(article),
+        "archive": archive_payload(archive),
+    }
+
+
+def archive_payload(backfill: models.Backfill | None) -> ArchivePayload | None:
+    """Return how the article's backfill went; None when it was never asked for."""
+    if backfill is None:
+        return None
+    code = backfill.last_error_code
+    return {
+        "state": backfill.state,
+        "versions_added": backfill.versions_added,
+        "captures_found": backfill.captures_found,
+        "requested_at": iso(backfill.requested_at),
+        "last_run_at": iso(backfill.last_run_at),
+        "finished_at": iso(backfill.finished_at),
+        "error": None if code is None else {"code": code, "message": backfill.last_error_message or code},
     }
 
 
@@ -660,6 +725,8 @@ def version_summary_payload(version: models.Version, *, base: str = "") -> Versi
         "lead_image": version.lead_image,
         "extractor": version.extractor,
         "labels": list(version.labels or ()),
+        "source": version.source,
+        "memento": version.memento,
         "links": {"html": f"{base}/articles/{version.article_id}/versions/{version.number}"},
     }
 
@@ -685,7 +752,7 @@ def version_headers_payload(version: models.Version) -> VersionHeadersPayload:
 def diff_payload(result: VersionDiff, *, context: int | None = None, base: str = "") -> DiffPayload:
     """Return the API's diff object; with `context`, equal runs longer than 2*context are collapsed."""
     article_id = result.article.id
-    from_n = result.old.number if result.old else 0
+    from_n = result.old.number if result.old else result.article.first_number - 1
     diff = result.diff
     return {
         "article_id": article_id,

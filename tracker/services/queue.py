@@ -47,16 +47,28 @@ def claim_due(session: Session, *, worker: str, now: datetime, limit: int, lease
 def lease_rows(
     session: Session, model: Any, which: Any, *, worker: str, now: datetime, lease_seconds: int
 ) -> list[int]:
-    """Lease the rows of a leased table (articles, feed sources, deliveries) matching `which` to worker;
-    return their ids."""
+    """Lease the rows of a leased table (articles, feed sources, deliveries, backfills, saves) matching
+    `which` to worker; return their keys (ids; a backfill's article id)."""
+    (key,) = model.__table__.primary_key.columns
     return list(
         session.scalars(
             update(model)
             .where(which)
             .values(claimed_by=worker, lease_until=now + timedelta(seconds=lease_seconds))
-            .returning(model.id)
+            .returning(key)
             .execution_options(synchronize_session=False)
         )
+    )
+
+
+def release_rows(session: Session, model: Any, keys: list[int], *, worker: str) -> None:
+    """Give back the rows of a leased table that worker claimed but will not work on now."""
+    (key,) = model.__table__.primary_key.columns
+    session.execute(
+        update(model)
+        .where(key.in_(keys), model.claimed_by == worker)
+        .values(claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
     )
 
 

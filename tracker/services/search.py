@@ -16,7 +16,19 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, cast, column, exists, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    cast,
+    column,
+    delete,
+    exists,
+    func,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from tracker.adapters.models import Article, Subscription, Version, VersionSearch
@@ -64,11 +76,18 @@ class SearchPage:
 
 def index_version(session: Session, version: Version, change: TextDiff | None) -> None:
     """Store what search reads of a version just added, in the caller's transaction; `change` is
-    its diff from the version before. A first version and a baseline changed nothing an editor
-    wrote, so only their text is searchable."""
+    its diff from the version before (None: it is the first). A first version and a baseline changed
+    nothing an editor wrote, so only their text is searchable."""
     session.flush()  # gives the version its id
-    edited = change if version.number > 1 and not version.baseline else None
+    edited = change if not version.baseline else None
     session.add(VersionSearch(version_id=version.id, **asdict(document(version_text(version), edited))))
+
+
+def reindex_version(session: Session, version: Version, change: TextDiff | None) -> None:
+    """Replace the search row of a stored version whose predecessor changed (a backfill put older
+    versions before it)."""
+    session.execute(delete(VersionSearch).where(VersionSearch.version_id == version.id))
+    index_version(session, version, change)
 
 
 def search_versions(

@@ -1,4 +1,4 @@
-"""The API for the caller's own account: API tokens; invite codes for administrators."""
+"""The API for the caller's own account: its settings, API tokens; invite codes for administrators."""
 
 from __future__ import annotations
 
@@ -7,15 +7,43 @@ from flask import Blueprint, Response, jsonify
 from tracker.adapters.models import User
 from tracker.domain.errors import Forbidden
 from tracker.services import accounts
-from tracker.services.payloads import NewInvitePayload, NewTokenPayload, invite_payload, token_payload
+from tracker.services.payloads import (
+    NewInvitePayload,
+    NewTokenPayload,
+    account_payload,
+    invite_payload,
+    token_payload,
+)
 from tracker.web.api import authenticate, require_account
 from tracker.web.auth import Account
-from tracker.web.bodies import TokenInput, json_body
+from tracker.web.bodies import AccountChanges, TokenInput, json_body
 from tracker.web.context import get_session, now
 from tracker.web.nostore import no_store
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
+
+
+@bp.get("/account")
+def get_account() -> Response:
+    return jsonify(account_payload(own_user()))
+
+
+@bp.patch("/account")
+def update_account() -> Response:
+    """Change the caller's settings: backfill_default (whether articles they add are backfilled)."""
+    user = own_user()  # who asks first: an anonymous caller gets 401, not a verdict on the body
+    changes = json_body(AccountChanges)
+    if "backfill_default" in changes:
+        user = accounts.set_backfill_default(get_session(), user.id, changes["backfill_default"])
+    get_session().commit()
+    return jsonify(account_payload(user))
+
+
+def own_user() -> User:
+    user = get_session().get(User, require_account().id)
+    assert user is not None  # the token just authenticated it
+    return user
 
 
 @bp.get("/tokens")

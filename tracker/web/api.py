@@ -6,9 +6,11 @@ from flask import Blueprint, Response, g, jsonify, request, url_for
 from flask_login import current_user
 
 from tracker.adapters.models import Article
-from tracker.services import articles, changefeed, checks, history, watchlists
+from tracker.domain.errors import Conflict
+from tracker.services import articles, backfill, backfillqueue, changefeed, checks, history, watchlists
 from tracker.services.payloads import (
     ArticlePayload,
+    archive_payload,
     check_payload,
     diff_payload,
     followed_article_payload,
@@ -21,7 +23,7 @@ from tracker.web import access, outbound_limits
 from tracker.web.auth import Account, bearer_account
 from tracker.web.bodies import ArticleChanges, NewArticle, json_body
 from tracker.web.context import get_session, now, runtime
-from tracker.web.params import article_filter, int_arg, limit_arg, sort_arg, time_arg
+from tracker.web.params import article_filter, int_arg, limit_arg, signed_arg, sort_arg, time_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -51,6 +53,8 @@ def create_article() -> tuple[Response, int, dict[str, str]]:
         allow_private=runtime().settings.allow_private_networks,
         interval_seconds=body.get("interval_seconds"),
         now=now(),
+        backfill=body.get("backfill"),
+        backfilling=runtime().backfilling,
     )
     session.commit()
     location = url_for("api.get_article", article_id=article.id)
@@ -69,9 +73,12 @@ def list_articles() -> Response:
         cursor=request.args.get("cursor"),
         sort=sort_arg(),
     )
+    archives = backfill.backfills_of(session, [item.id for item in page.items])
     return jsonify(
         items=[
-            followed_article_payload(item, following=item.following, tags=item.tags, note=item.note)
+            followed_article_payload(
+                item, following=item.following, tags=item.tags, note=item.note, archive=archives.get(item.id)
+            )
             for item in page.items
         ],
         next=page.next_cursor,
@@ -111,6 +118,21 @@ def check_article(article_id: int) -> Response:
     return jsonify(check_payload(check))
 
 
+@bp.post("/articles/<int:article_id>/backfill")
+def backfill_article(article_id: int) -> tuple[Response, int]:
+    """Queue the article's backfill from web archives, due now (the worker runs it); 202 with its state."""
+    require_manager(article_id)
+    if not runtime().backfilling.archives:
+        raise Conflict("no web archives are configured (TRACKER_ARCHIVES is empty)", code="backfill_off")
+    session = get_session()
+    queued = backfillqueue.queue_backfill(
+        session, articles.get_article(session, article_id), now=now(), hold_seconds=0
+    )
+    payload = archive_payload(queued)
+    session.commit()
+    return jsonify(payload), 202
+
+
 @bp.get("/articles/<int:article_id>/checks")
 def list_checks(article_id: int) -> Response:
     require_reader()
@@ -128,20 +150,20 @@ def list_versions(article_id: int) -> Response:
     require_reader()
     articles.get_article(get_session(), article_id)
     limit = limit_arg()
-    rows = history.list_versions(get_session(), article_id, after=int_arg("cursor") or 0, limit=limit + 1)
+    rows = history.list_versions(get_session(), article_id, after=signed_arg("cursor"), limit=limit + 1)
     return jsonify(
         items=[version_summary_payload(version) for version in rows[:limit]],
         next=str(rows[limit - 1].number) if len(rows) > limit else None,
     )
 
 
-@bp.get("/articles/<int:article_id>/versions/<int:number>")
+@bp.get("/articles/<int:article_id>/versions/<int(signed=True):number>")
 def get_version(article_id: int, number: int) -> Response:
     require_reader()
     return jsonify(version_payload(history.get_version(get_session(), article_id, number)))
 
 
-@bp.get("/articles/<int:article_id>/versions/<int:number>/raw")
+@bp.get("/articles/<int:article_id>/versions/<int(signed=True):number>/raw")
 def get_raw(article_id: int, number: int) -> Response:
     """The body exactly as fetched, as a download; never rendered on our origin."""
     require_reader()
@@ -154,7 +176,7 @@ def get_raw(article_id: int, number: int) -> Response:
     return response
 
 
-@bp.get("/articles/<int:article_id>/versions/<int:number>/headers")
+@bp.get("/articles/<int:article_id>/versions/<int(signed=True):number>/headers")
 def get_headers(article_id: int, number: int) -> Response:
     require_reader()
     version = history.get_version(get_session(), article_id, number, with_raw=True)
@@ -168,8 +190,8 @@ def get_diff(article_id: int) -> Response:
     result = history.diff_versions(
         session,
         articles.get_article(session, article_id),
-        from_number=int_arg("from"),
-        to_number=int_arg("to"),
+        from_number=signed_arg("from"),
+        to_number=signed_arg("to"),
     )
     return jsonify(diff_payload(result, context=int_arg("context")))
 
@@ -211,6 +233,7 @@ def own_article_payload(article: Article, account: Account | None) -> ArticlePay
         following=followed is not None,
         tags=followed.tags if followed else (),
         note=followed.note if followed else None,
+        archive=backfill.backfill_of(get_session(), article.id),
     )
 
 

@@ -128,12 +128,22 @@ RULES = Code("bad_rules")
 class NewArticle(TypedDict):
     url: Annotated[str, Field(description="http or https")]
     interval_seconds: NotRequired[Interval]
+    backfill: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description="fill in its past from web archives' captures before its first check "
+                "(default: the caller's backfill_default)"
+            ),
+        ]
+    ]
 
 
 @closed({"status": "paused"})
 class ArticleChanges(TypedDict, total=False):
     interval_seconds: Interval
     status: Annotated[UserSetStatus, Field(description="pause or resume checking")]
+    backfill: Annotated[bool, Field(description="whether its past is filled in from web archives")]
 
 
 @closed({"tags": ["council", "local politics"], "note": "watch the vote"})
@@ -238,6 +248,14 @@ class TokenInput(TypedDict, total=False):
     name: Annotated[str, Field(max_length=80)] | None
 
 
+@closed({"backfill_default": False})
+class AccountChanges(TypedDict, total=False):
+    backfill_default: Annotated[
+        bool,
+        Field(description="whether articles the caller adds have their past filled in from web archives"),
+    ]
+
+
 @closed()
 class ImportUrls(TypedDict):
     urls: list[str]
@@ -288,6 +306,7 @@ BODIES: dict[str, Any] = {
     "ChannelInput": ChannelInput,
     "EndpointChanges": EndpointChanges,
     "TokenInput": TokenInput,
+    "AccountChanges": AccountChanges,
     "ImportInput": ImportInput,
     "FeedInput": FeedInput,
     "FeedChanges": FeedChanges,

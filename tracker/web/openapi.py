@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template
 from markupsafe import Markup, escape
 
+from tracker.adapters.models import MAX_ID
 from tracker.domain.searchtext import FIELDS
 from tracker.domain.vocabulary import CHANGE_KINDS
 from tracker.services.bulk import MAX_IDS
@@ -94,7 +95,11 @@ def query(name: str, description: str, schema: Schema = TEXT) -> dict[str, Any]:
 
 
 ARTICLE_ID = path_param("article_id", "the article's id")
-NUMBER = path_param("number", "the version's number (from 1)")
+# Version numbers: 1 for the first version; archive captures older than it, found later, are numbered 0, -1, ...
+SIGNED: Schema = {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID}
+NUMBER = path_param(
+    "number", "the version's number: 1 for the first; 0 and below: archive versions older than it", SIGNED
+)
 WEBHOOK_ID = path_param("webhook_id", "the endpoint's id")
 HOST = path_param(
     "host",
@@ -135,7 +140,9 @@ def operation(
     create that found the thing `existing` answers 200 alike; a `location` header), and its error
     answers (401 always: a bad token is refused everywhere; 503 always: any answer needs the
     database; 400 and 413 with a body)."""
-    success: dict[str, Any] = {"description": {200: "success", 201: "created", 204: "no content"}[status]}
+    success: dict[str, Any] = {
+        "description": {200: "success", 201: "created", 202: "accepted", 204: "no content"}[status]
+    }
     if ok is not None:
         success["content"] = json_body(ok)
     if ok_content is not None:
@@ -182,8 +189,11 @@ def article_paths() -> dict[str, dict[str, Any]]:
                 status=201,
                 existing="the article already tracked under the normalised URL, now followed",
                 body=json_body(ref("NewArticle")),
-                description="Adding never fetches: the article is due at once. 400 `bad_url` for a "
-                "malformed URL, `blocked_address` for a private address.",
+                description="Adding never fetches: the article is due at once, or, when web archives "
+                "are configured and `backfill` (default: the caller's `backfill_default`, see "
+                "`PATCH /account`) is on, once its past was filled in from their captures (at most "
+                "TRACKER_BACKFILL_DEADLINE seconds later). 400 `bad_url` for a malformed URL, "
+                "`blocked_address` for a private address.",
                 location="the article's API path",
             ),
             "get": operation(
@@ -241,7 +251,7 @@ def article_paths() -> dict[str, dict[str, Any]]:
             ),
             "patch": operation(
                 "updateArticle",
-                "Change the interval, pause or resume",
+                "Change the interval, pause or resume, turn backfill from web archives on or off",
                 ref("Article"),
                 params=(ARTICLE_ID,),
                 body=json_body(ref("ArticleChanges")),
@@ -268,6 +278,21 @@ def article_paths() -> dict[str, dict[str, Any]]:
                 description="Synchronous; 200 with the check whatever its outcome. Followers and admins only.",
             )
         },
+        "/articles/{article_id}/backfill": {
+            "post": operation(
+                "backfillArticle",
+                "Fill in the article's past from web archives",
+                ref("Archive"),
+                status=202,
+                params=(ARTICLE_ID,),
+                errors=(403, 404, 409),
+                description="Queues the backfill, due now: the worker reads the archives' TimeMaps and "
+                "stores captures older than the oldest version as versions with `source` `archive`, "
+                "numbered below it (0, -1, ...) so that no number changes. 202 with the backfill's "
+                "state (poll `GET /articles/{article_id}`'s `archive`). 409 `backfill_off` when no "
+                "archive is configured (TRACKER_ARCHIVES). Followers and admins only.",
+            )
+        },
         "/articles/{article_id}/checks": {
             "get": operation(
                 "listChecks",
@@ -289,7 +314,13 @@ def reading_paths() -> dict[str, dict[str, Any]]:
                 "listVersions",
                 "Versions without their text, oldest first",
                 ref("VersionSummaryPage"),
-                params=(ARTICLE_ID, *PAGED),
+                params=(
+                    ARTICLE_ID,
+                    LIMIT,
+                    query(
+                        "cursor", "the `next` of the page before", {"type": "string", "pattern": "^-?[0-9]+$"}
+                    ),
+                ),
                 errors=(400, 404),
                 anonymous=True,
             )
@@ -337,13 +368,31 @@ def reading_paths() -> dict[str, dict[str, Any]]:
                 params=(
                     ARTICLE_ID,
                     query(
-                        "from", "the older version; default: the one before `to`; 0: the empty article", COUNT
+                        "from",
+                        "the older version; default: the one before `to`; below the oldest version "
+                        "(0 when that is 1): the empty article",
+                        SIGNED,
                     ),
-                    query("to", "the newer version; default: the latest", COUNT),
+                    query("to", "the newer version; default: the latest", SIGNED),
                     query("context", "fold unchanged runs longer than twice this into one block", COUNT),
                 ),
                 errors=(400, 404),
                 anonymous=True,
+            )
+        },
+        "/articles/{article_id}/warc": {
+            "get": operation(
+                "getWarc",
+                "Every version as a WARC 1.1 file (gzip members), as a download",
+                params=(ARTICLE_ID,),
+                errors=(404,),
+                anonymous=True,
+                description="One `response` record per version (the status line and headers as "
+                "fetched, the body exactly as stored) and a `metadata` record with its extracted text "
+                "and source (live or archive). Readable by warcio, replayable in pywb.",
+                ok_content={
+                    "application/warc": {"schema": {"type": "string", "contentMediaType": "application/warc"}}
+                },
             )
         },
         "/articles/{article_id}/as-of": {
@@ -585,6 +634,17 @@ def watchlist_paths() -> dict[str, dict[str, Any]]:
 
 def account_paths() -> dict[str, dict[str, Any]]:
     return {
+        "/account": {
+            "get": operation("getAccount", "The caller's account and settings", ref("Account")),
+            "patch": operation(
+                "updateAccount",
+                "Change the caller's settings",
+                ref("Account"),
+                body=json_body(ref("AccountChanges")),
+                description="`backfill_default`: whether articles the caller adds have their past "
+                "filled in from web archives (each `POST /articles` may say otherwise).",
+            ),
+        },
         "/tokens": {
             "get": operation(
                 "listTokens", "The caller's API tokens (never the tokens themselves)", ref("TokenPage")

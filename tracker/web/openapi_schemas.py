@@ -85,6 +85,7 @@ ANSWERS = (
     payloads.SecretRotationPayload,
     payloads.DeliveryPayload,
     payloads.TokenPayload,
+    payloads.AccountPayload,
     payloads.NewTokenPayload,
     payloads.InvitePayload,
     payloads.NewInvitePayload,

@@ -74,6 +74,7 @@ def import_urls() -> Response:
         tags=tuple(watchlists.checked_tags(tags)),
         allow_private=runtime().settings.allow_private_networks,
         now=now(),
+        backfilling=runtime().backfilling,
     )
     session.commit()
     return jsonify(import_report_payload(report))
