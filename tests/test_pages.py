@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.factories import (
     article_page,
     auth,
+    make_test_app,
     make_token,
     post_form,
     set_up_admin,
@@ -18,13 +23,18 @@ from tests.factories import (
     token_in,
 )
 from tests.pageserver import PageServer
+from tests.test_backfill_store import run as backfill_run
 from tests.test_baselines import check, promo_page, set_site_rules
 from tests.test_private_by_default import admin, fresh  # noqa: F401  (a fixture)
 from tests.test_reading import T0, seed
 from tracker.adapters.models import Article
+from tracker.domain.errors import CheckError
 from tracker.domain.normalize import word_count
 from tracker.domain.textunits import count_words
-from tracker.services import accounts, history
+from tracker.engine.runtime import Runtime
+from tracker.services import accounts, articles, backfillqueue, history
+from tracker.services import backfill as backfills
+from tracker.services.checks import check_article
 
 
 def add_through_form(client: FlaskClient, url: str):
@@ -307,3 +317,227 @@ def test_a_private_tracker_keeps_an_articles_state_from_anonymous_readers(fresh)
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     assert b"version_count" not in anonymous.data
     assert admin(fresh).get("/articles/1/state.json").get_json()["version_count"] == 0
+
+
+# --- Web archives: versions read from captures, the backfill's state, the choices to fill in ---------
+
+ARCHIVE = "http://127.0.0.1:9/timemap/link/"  # named, never asked: these apps run no worker
+
+
+@pytest.fixture
+def archives(database_url: str) -> Iterator[Flask]:
+    """The app with web archives on (TRACKER_ARCHIVES names one)."""
+    app = make_test_app(database_url, archives=ARCHIVE)
+    yield app
+    app.extensions["tracker"].engine.dispose()
+
+
+def track(runtime: Runtime, url: str, *, now: datetime) -> int:
+    with runtime.sessions.begin() as session:
+        return articles.add_article(session, url, user_id=None, allow_private=True, now=now)[0].id
+
+
+def archived_then_live(runtime: Runtime, site: PageServer, *, path: str = "/a") -> int:
+    """An article whose past a backfill filled in, versions 1 and 2 from the Internet Archive's
+    captures five and two days ago, then its first live check: version 3."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    url = site.serve(path, article_page("Council approves the budget", story(6)))
+    article_id = track(runtime, url, now=now)
+    captures = [
+        (now - timedelta(days=5), article_page("Council to vote on the budget", story(3))),
+        (now - timedelta(days=2), article_page("Council approves the budget", story(4))),
+    ]
+    backfill_run(runtime, article_id, captures, now=now)
+    assert check_article(runtime.checking, article_id).version_number == 3
+    return article_id
+
+
+def test_archive_versions_say_where_they_came_from_and_the_first_live_one_is_first_seen(
+    client: FlaskClient, runtime, site
+):
+    make_token(runtime, "reader")
+    article_id = archived_then_live(runtime, site, path="/a?id=7&lang=en")
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert timeline_numbers(page) == ["3", "2", "1"]
+    rows = re.findall(r'<li class="version[^"]*">.*?</li>', page, re.S)
+    live, second, first = rows
+    assert "first seen live" in live and 'class="source capture"' not in live
+    assert "from=2&amp;to=3" in live  # its change from the newest capture
+    for row in (second, first):
+        link = re.search(r'<a class="source capture" href="([^"]+)" rel="([^"]+)">([^<]+)</a>', row)
+        assert link, row
+        assert link.group(1).startswith("https://web.archive.org/web/") and "&amp;lang=en" in link.group(1)
+        assert set(link.group(2).split()) >= {"nofollow", "noopener"}
+        assert link.group(3) == "Internet Archive capture" and "first seen live" not in row
+    assert "from=1&amp;to=2" in second and "first seen, " in first and "what changed" not in first
+    assert "· 3 versions" in page
+
+
+def test_versions_a_backfill_puts_before_version_1_count_down_and_every_link_works(
+    client: FlaskClient, runtime, site
+):
+    make_token(runtime, "reader")
+    article_id = seed(runtime, site, [article_page("T", story(n)) for n in (5, 6)])  # at T0, T0 + 1 h
+    captures = [
+        (T0 - timedelta(days=3), article_page("T", story(3))),
+        (T0 - timedelta(days=1), article_page("T", story(4))),
+    ]
+    backfill_run(runtime, article_id, captures, now=T0 + timedelta(hours=2))
+    with runtime.sessions() as session:
+        item = session.get(Article, article_id)
+        assert (item.first_number, item.version_count) == (-1, 2)
+
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "· 4 versions" in page
+    links = re.findall(r'href="(/articles/\d+/(?:versions/-?\d+|diff\?[^"]+))"', page)
+    assert [link.split(f"/articles/{article_id}/")[1] for link in links] == [
+        "versions/2",  # the latest change
+        "diff?from=1&amp;to=2",
+        "versions/2",
+        "diff?from=1&amp;to=2",
+        "versions/1",
+        "diff?from=0&amp;to=1",
+        "versions/0",
+        "diff?from=-1&amp;to=0",
+        "versions/-1",
+    ]
+    for link in set(links):
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+    version = " ".join(client.get(f"/articles/{article_id}/versions/0").get_data(as_text=True).split())
+    assert "Version 0 of 4 (numbered -1 to 2)," in version and "Internet Archive capture" in version
+    oldest = client.get(f"/articles/{article_id}/versions/-1").get_data(as_text=True)
+    assert "What changed" not in oldest  # nothing before it
+    diff = client.get(f"/articles/{article_id}/diff?from=-2&to=-1").get_data(as_text=True)
+    assert '<option value="-2" selected>(nothing)</option>' in diff
+
+
+def test_the_timeline_pages_back_below_version_1(client: FlaskClient, runtime, site):
+    make_token(runtime, "reader")
+    article_id = seed(runtime, site, [article_page("T", story(n)) for n in (5, 6)])
+    captures = [
+        (T0 - timedelta(days=3), article_page("T", story(3))),
+        (T0 - timedelta(days=1), article_page("T", story(4))),
+    ]
+    backfill_run(runtime, article_id, captures, now=T0 + timedelta(hours=2))
+    page = client.get(f"/articles/{article_id}?before=1").get_data(as_text=True)
+    assert timeline_numbers(page) == ["0", "-1"]
+    assert "Newest versions" in page and "Older versions" not in page
+    page = client.get(f"/articles/{article_id}?before=-5").get_data(as_text=True)  # beyond the oldest
+    assert timeline_numbers(page) == ["-1"] and "Newest versions" in page
+
+
+def timeline_numbers(page: str) -> list[str]:
+    """Return the numbers of the versions an article page's timeline shows, newest first."""
+    return re.findall(r'<li class="version[^"]*">\s*<a href="[^"]+">Version (-?\d+)</a>', page)
+
+
+def test_the_article_page_tells_how_its_backfill_goes(archives: Flask, site):
+    runtime, client = archives.extensions["tracker"], archives.test_client()
+    set_up_admin(client)
+    now = datetime.now(UTC).replace(microsecond=0)
+    article_id = track(runtime, site.serve("/a", article_page("T", story())), now=now)
+
+    def shown() -> str:
+        page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+        found = re.search(r'<p class="backfill[^"]*">(.*?)</p>', page, re.S)
+        return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split()) if found else ""
+
+    assert shown() == ""  # never asked
+    with runtime.sessions.begin() as session:
+        backfillqueue.queue_backfill(session, session.get(Article, article_id), now=now, hold_seconds=0)
+    assert shown() == "Filling in its past from web archives…"
+    unreachable = CheckError("the archive did not answer", code="connect_failed")
+    backfill_run(runtime, article_id, [], now=now, error=unreachable)
+    assert shown().startswith(
+        "Filling in its past from web archives failed: connect_failed the archive did not answer Last tried "
+    )
+    assert ", tries again " in shown()
+    backfill_run(runtime, article_id, [(now - timedelta(days=1), article_page("T", story(3)))], now=now)
+    assert shown().startswith("1 version from web archives, filled in ") and shown().endswith(
+        "(1 capture found)."
+    )
+
+
+def test_a_follower_fills_in_an_articles_past_with_a_button(archives: Flask, site):
+    runtime, client = archives.extensions["tracker"], archives.test_client()
+    set_up_admin(client)
+    now = datetime.now(UTC).replace(microsecond=0)
+    with runtime.sessions.begin() as session:
+        article = articles.add_article(session, site.url("/a"), user_id=None, allow_private=True, now=now)[0]
+        article.backfill = False  # added with the box unticked: asking opts it in
+        article_id = article.id
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "Fill in from web archives" in page
+    assert client.post(f"/articles/{article_id}/backfill").status_code == 400  # no CSRF token
+    response = post_form(client, f"/articles/{article_id}/backfill", {}, page=f"/articles/{article_id}")
+    assert response.status_code == 302
+    with runtime.sessions() as session:
+        queued = backfills.backfill_of(session, article_id)
+        assert queued is not None and queued.state == "pending" and session.get(Article, article_id).backfill
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "Filling in its past from web archives…" in page and "Fill in from web archives" not in page
+
+    # Opted out while its run waits: that run never goes, so the page does not say it is under way.
+    with runtime.sessions.begin() as session:
+        session.get_one(Article, article_id).backfill = False
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "Filling in its past" not in page and "Fill in from web archives" in page
+
+
+def test_without_archives_there_is_no_button_and_no_box(client: FlaskClient, runtime, site):
+    set_up_admin(client)
+    article_id = seed(runtime, site, [article_page("T", story())])
+    assert "web archives" not in client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "web archives" not in client.get("/").get_data(as_text=True)
+    assert "web archives" not in client.get("/account/tokens").get_data(as_text=True)
+    response = post_form(client, f"/articles/{article_id}/backfill", {}, page=f"/articles/{article_id}")
+    assert response.status_code == 404
+
+
+def test_the_track_form_fills_in_the_past_as_the_user_chose_by_default(archives: Flask, site):
+    runtime, client = archives.extensions["tracker"], archives.test_client()
+    set_up_admin(client)
+    box = re.compile(r'<input[^>]*id="backfill"[^>]*>')
+    assert "checked" in box.search(client.get("/").get_data(as_text=True)).group()  # on by default
+    post_form(client, "/account/backfill-default", {}, page="/account/tokens")  # the box unticked
+    setting = re.search(
+        r'<input[^>]*id="backfill_default"[^>]*>', client.get("/account/tokens").get_data(as_text=True)
+    )
+    assert "checked" not in setting.group()
+    assert "checked" not in box.search(client.get("/").get_data(as_text=True)).group()
+
+    response = post_form(client, "/articles", {"url": site.url("/plain")}, page="/")
+    plain = int(response.headers["Location"].rsplit("/", 1)[1])
+    response = post_form(client, "/articles", {"url": site.url("/past"), "backfill": "y"}, page="/")
+    past = int(response.headers["Location"].rsplit("/", 1)[1])
+    with runtime.sessions() as session:
+        assert not session.get(Article, plain).backfill and backfills.backfill_of(session, plain) is None
+        assert session.get(Article, past).backfill and backfills.backfill_of(session, past).state == "pending"
+        held = session.get(Article, past).next_check_at - datetime.now(UTC)
+        assert timedelta(seconds=30) < held <= timedelta(seconds=60)  # the first live check waits for it
+    assert "read from web archives first" in client.get(f"/articles/{past}").get_data(as_text=True)
+
+    post_form(client, "/account/backfill-default", {"backfill_default": "y"}, page="/account/tokens")
+    assert "checked" in box.search(client.get("/").get_data(as_text=True)).group()
+
+
+def test_an_imported_list_is_filled_in_as_the_user_chose_by_default(archives: Flask, site):
+    runtime, client = archives.extensions["tracker"], archives.test_client()
+    set_up_admin(client)
+    response = post_form(client, "/import", {"urls": f"{site.url('/one')}\n{site.url('/two')}"})
+    assert response.status_code == 200
+    with runtime.sessions() as session:
+        ids = list(session.scalars(select(Article.id).order_by(Article.id)))
+        assert [backfills.backfill_of(session, article_id).state for article_id in ids] == ["pending"] * 2
+
+
+def test_check_now_says_the_first_live_version_after_captures_is_the_first_seen_live(
+    client: FlaskClient, runtime, site
+):
+    set_up_admin(client)
+    now = datetime.now(UTC).replace(microsecond=0)
+    article_id = track(runtime, site.serve("/a", article_page("T", story(5))), now=now)
+    backfill_run(runtime, article_id, [(now - timedelta(days=1), article_page("T", story(3)))], now=now)
+    post_form(client, f"/articles/{article_id}/check", {}, page=f"/articles/{article_id}")
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "Checked: version 2, the first seen live, is stored." in page

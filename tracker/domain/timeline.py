@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tracker.domain.vocabulary import VersionSource
+
 
 @dataclass(frozen=True, slots=True)
 class VersionEntry:
@@ -20,6 +22,9 @@ class VersionEntry:
     matches_number: int | None
     baseline: bool = False  # re-read the latest page with a new extractor or rules: no article change
     previous_word_count: int = 0  # of the version before (none before the first)
+    source: VersionSource = "live"  # seen by our own check, or read from a web archive's capture
+    memento: str | None = None  # the archive capture's URI-M (archive versions only)
+    previous_source: VersionSource | None = None  # of the version before (None before the first)
 
     @property
     def share(self) -> float:
@@ -33,6 +38,12 @@ class VersionEntry:
     def headline_only(self) -> bool:
         """True when this version changed nothing but the headline."""
         return "headline_changed" in self.labels and self.words_changed == 0
+
+    @property
+    def first_seen_live(self) -> bool:
+        """True for the tracker's own first look after versions read from web archives: its change
+        is from the newest capture, not an edit seen happen."""
+        return self.source == "live" and self.previous_source == "archive"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,12 @@ from werkzeug.wrappers import Response
 from tracker.adapters.models import User
 from tracker.domain.errors import TrackerError
 from tracker.domain.listfiles import ListFileError, guess_format, read_list
-from tracker.services import accounts, importing, watchlists
+from tracker.services import accounts, articles, importing, watchlists
 from tracker.web.auth import Account, end_sessions
 from tracker.web.context import get_session, now, runtime
-from tracker.web.forms import ActionForm, ImportForm, PasswordForm, TokenForm
+from tracker.web.forms import ActionForm, BackfillDefaultForm, ImportForm, PasswordForm, TokenForm
 from tracker.web.nostore import no_store
+from tracker.web.pages import archives_on
 
 bp = Blueprint("account_pages", __name__)
 
@@ -34,7 +35,8 @@ def tokens() -> str:
 
 
 def account_page(form: TokenForm, password_form: PasswordForm, *, new_token: str | None = None) -> str:
-    """The account page: API tokens (a new one shown once), the password, signing out everywhere."""
+    """The account page: API tokens (a new one shown once), the password, signing out everywhere,
+    and (while archives are on) whether the articles the user adds are filled in from them."""
     return render_template(
         "tokens.html",
         form=form,
@@ -42,7 +44,27 @@ def account_page(form: TokenForm, password_form: PasswordForm, *, new_token: str
         action=ActionForm(),
         new_token=new_token,  # shown once, on this page only
         tokens=accounts.list_tokens(get_session(), current_user.id),
+        archives=archives_on(),
+        backfill_form=BackfillDefaultForm(
+            backfill_default=articles.backfill_default(get_session(), current_user.id)
+        ),
     )
+
+
+@bp.post("/account/backfill-default")
+@login_required
+def save_backfill_default() -> Response:
+    form = BackfillDefaultForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = accounts.set_backfill_default(get_session(), current_user.id, bool(form.backfill_default.data))
+    get_session().commit()
+    flash(
+        "Articles you add will have their past filled in from web archives."
+        if user.backfill_default
+        else "Articles you add will start their history at their first check."
+    )
+    return redirect(url_for("account_pages.tokens"))
 
 
 @bp.post("/account/password")
@@ -112,6 +134,7 @@ def import_list() -> str:
                 tags=tuple(watchlists.checked_tags(form.tags.data or "")),
                 allow_private=runtime().settings.allow_private_networks,
                 now=now(),
+                backfilling=runtime().backfilling,
             )
         except (ListFileError, TrackerError) as error:
             problem = getattr(error, "message", str(error))

@@ -58,6 +58,13 @@ class LoginForm(FlaskForm):
 
 class AddArticleForm(FlaskForm):
     url = StringField("Article URL", validators=[DataRequired(), Length(max=2048)])
+    backfill = BooleanField("Fill in its past from web archives")  # shown only while archives are on
+
+
+class BackfillDefaultForm(FlaskForm):
+    """The user's default for the articles they add: fill in their past from web archives."""
+
+    backfill_default = BooleanField("Fill in the past of articles I add from web archives")
 
 
 class ActionForm(FlaskForm):

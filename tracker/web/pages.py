@@ -12,7 +12,17 @@ from tracker.adapters.models import Article
 from tracker.domain.errors import TrackerError
 from tracker.domain.timeline import Note, notes_between, timeline
 from tracker.domain.vocabulary import ARTICLE_STATUSES
-from tracker.services import articles, bulk, changefeed, checks, history, rules, watchlists
+from tracker.services import (
+    articles,
+    backfill,
+    backfillqueue,
+    bulk,
+    changefeed,
+    checks,
+    history,
+    rules,
+    watchlists,
+)
 from tracker.services.payloads import iso
 from tracker.services.queue import CHECKED_STATUSES
 from tracker.web import access, outbound_limits
@@ -47,7 +57,8 @@ def index() -> str:
         where=where,
         sort=sort,
         statuses=ARTICLE_STATUSES,
-        form=AddArticleForm(),
+        form=AddArticleForm(backfill=articles.backfill_default(get_session(), user.id) if user else True),
+        archives=archives_on(),
         bulk=BulkForm(),
     )
 
@@ -125,6 +136,13 @@ def add_article() -> Response | str:
         flash("Give the full address of an article, such as https://example.com/news/story.", "error")
         return redirect(url_for("pages.index"))
     session = get_session()
+    archiving = runtime().backfilling
+    # The box is only shown while archives are on; otherwise the user's default stands.
+    wanted = (
+        bool(form.backfill.data)
+        if archiving.archives
+        else articles.backfill_default(get_session(), current_user.id)
+    )
     try:
         article, created = articles.add_article(
             session,
@@ -132,6 +150,8 @@ def add_article() -> Response | str:
             user_id=None,  # followed below, once we know whether the user already did
             allow_private=runtime().settings.allow_private_networks,
             now=now(),
+            backfill=wanted,
+            backfilling=archiving,
         )
     except TrackerError as error:
         flash(error.message, "error")
@@ -139,7 +159,9 @@ def add_article() -> Response | str:
     already = articles.is_following(session, current_user.id, article.id)
     articles.follow(session, current_user.id, article, now=now())
     session.commit()
-    if created:
+    if created and archiving.archives and wanted:
+        flash("Tracking it: its past is read from web archives first, then the first check runs.")
+    elif created:
         flash("Tracking it: the first check comes within seconds.")
     else:
         flash("You already follow this article." if already else "Already tracked; you now follow it.")
@@ -152,14 +174,17 @@ def article(article_id: int) -> str:
     session = get_session()
     item = articles.get_article(session, article_id)
     user = account()
+    # Numbers run from first_number (0 or below after a backfill behind version 1) to version_count;
+    # a `before` beyond either end shows the page at that end.
     before = request.args.get("before", type=int)
-    newest = item.version_count if before is None else max(min(before - 1, item.version_count), 0)
+    first = item.first_number
+    newest = item.version_count if before is None else max(min(before - 1, item.version_count), first)
     # One version newer than the page shows, to know where the page's notes end.
     entries = history.version_entries(
-        session, article_id, after=max(newest - TIMELINE_PAGE, 0), upto=newest + 1
+        session, article_id, after=max(newest - TIMELINE_PAGE, first - 1), upto=newest + 1
     )
     newer = entries.pop() if entries and entries[-1].number > newest else None
-    older = entries[0].number if entries and entries[0].number > 1 else None
+    older = entries[0].number if entries and entries[0].number > first else None
     subscription = watchlists.subscription(session, user.id, article_id) if user else None
     notes = [
         Note(change.changed_at, f"{change.description} (by {change.changed_by})")
@@ -172,6 +197,9 @@ def article(article_id: int) -> str:
     return render_template(
         "article.html",
         article=item,
+        held=articles.versions_held(item.version_count, item.first_number),
+        backfill=backfill.backfill_of(session, article_id),
+        archives=archives_on(),
         latest=history.latest_change(session, article_id),
         watch=check_due_soon(item, moment),
         checked_at=iso(item.last_checked_at),  # as state.json writes it: article.js compares the two
@@ -189,6 +217,11 @@ def article(article_id: int) -> str:
         ),
         action=ActionForm(),
     )
+
+
+def archives_on() -> bool:
+    """Return True when this tracker fills in articles' past from web archives (TRACKER_ARCHIVES)."""
+    return runtime().backfilling.archives
 
 
 def check_due_soon(item: Article, moment: datetime) -> bool:
@@ -229,9 +262,26 @@ def check_now(article_id: int) -> Response:
     return redirect(url_for("pages.article", article_id=article_id))
 
 
+@bp.post("/articles/<int:article_id>/backfill")
+def fill_in(article_id: int) -> Response:
+    """Queue a backfill of the article's past from web archives; the worker runs it."""
+    access.ensure_manager(account(), article_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not archives_on():
+        abort(404)  # no archive to ask: the page shows no button
+    session = get_session()
+    item = articles.get_article(session, article_id)
+    backfillqueue.queue_backfill(session, item, now=now(), hold_seconds=0)
+    session.commit()
+    flash("Filling in its past from web archives: the versions they hold appear here as they are read.")
+    return redirect(url_for("pages.article", article_id=article_id))
+
+
 def check_message(outcome: str, version: int | None, error: str | None) -> str:
+    first = "the first version (1)" if version in (None, 1) else f"version {version}, the first seen live,"
     return {
-        "first": "Checked: the first version (1) is stored.",
+        "first": f"Checked: {first} is stored.",
         "changed": f"Checked: the article changed; version {version} is stored.",
         "unchanged": "Checked: no change.",
         "not_modified": "Checked: the site says nothing changed (304).",
