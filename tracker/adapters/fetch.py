@@ -220,16 +220,20 @@ class Fetcher:
         # fetcher takes any type and leaves the judging to whoever reads the body.
         self.html_only = html_only
 
-    def __call__(self, url: str, validators: Validators = NO_VALIDATORS) -> Page:
-        """Return the page at url, or a 304 Page; raise FetchError with a code for every failure."""
+    def __call__(
+        self, url: str, validators: Validators = NO_VALIDATORS, *, limits: FetchLimits | None = None
+    ) -> Page:
+        """Return the page at url, or a 304 Page; raise FetchError with a code for every failure.
+        `limits` replaces the fetcher's own for this request (a backfill's remaining time)."""
+        limits = limits or self.limits
         started = time.monotonic()
         answer = self.client.open(
-            "GET", url, self.limits, started=started, headers=conditional_headers(validators), follow=True
+            "GET", url, limits, started=started, headers=conditional_headers(validators), follow=True
         )
         try:
-            return self.page(url, answer, started)
+            return self.page(url, answer, started, limits)
         finally:
-            finish(answer.response, until=started + self.limits.deadline)
+            finish(answer.response, until=started + limits.deadline)
 
     def text(self, url: str, *, max_bytes: int = 512 * 1024) -> str | None:
         """Return a small text resource (robots.txt), or None when there is none (any 4xx)."""
@@ -246,7 +250,7 @@ class Fetcher:
         finally:
             finish(response, until=started + self.limits.deadline)
 
-    def page(self, url: str, answer: Answer, started: float) -> Page:
+    def page(self, url: str, answer: Answer, started: float, limits: FetchLimits) -> Page:
         """Return the Page for a final answer, reading its body within the caps."""
         response = answer.response
         status = response.status
@@ -259,7 +263,7 @@ class Fetcher:
         if status != 304:
             if self.html_only and not is_html_type(content_type):
                 raise not_html(content_type)
-            body = read_capped(response, self.limits, started)
+            body = read_capped(response, limits, started)
         return Page(
             url=url,
             final_url=answer.url,

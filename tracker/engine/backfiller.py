@@ -12,7 +12,6 @@ backfills on a scheduler job of their own: an archive that is slow or down never
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import math
@@ -30,7 +29,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from config import Settings, archive_prefixes, user_agent
-from tracker.adapters.fetch import Fetcher
+from tracker.adapters.fetch import Fetcher, FetchLimits
 from tracker.domain.archives import archive_host, choose, merged, raw_memento_url, timemap_url
 from tracker.domain.errors import CheckError, FetchError
 from tracker.domain.linkformat import Memento, mementos, parse_links
@@ -317,7 +316,7 @@ class Backfiller:
             with self.gate.slot(host, clock.until):
                 clock.requests += 1
                 try:
-                    return within(fetcher, clock.remaining())(url)
+                    return fetcher(url, limits=within(fetcher.limits, clock.remaining()))
                 except FetchError as error:
                     if clock.remaining() <= 0:
                         raise OutOfTime from error
@@ -347,18 +346,15 @@ class Backfiller:
             )
 
 
-def within(fetcher: Fetcher, seconds: float) -> Fetcher:
-    """Return the fetcher with every limit of time cut to seconds, sharing its connections: a
-    request ends by the run's deadline, however slowly the archive answers."""
-    limits = fetcher.limits
-    bounded = copy.copy(fetcher)
-    bounded.limits = replace(
+def within(limits: FetchLimits, seconds: float) -> FetchLimits:
+    """Return limits with every limit of time cut to seconds: a request ends by the run's deadline,
+    however slowly the archive answers."""
+    return replace(
         limits,
         deadline=max(0.0, seconds),
         connect_timeout=max(0.001, min(limits.connect_timeout, seconds)),
         read_timeout=max(0.001, min(limits.read_timeout, seconds)),
     )
-    return bounded
 
 
 def make_backfiller(runtime: Runtime, *, readers: Executor | None = None) -> Backfiller:
