@@ -30,3 +30,10 @@ class HostPacer:
             self._free_at[host] = max(now, self._free_at.get(host, now)) + self.delay
             if len(self._free_at) > FORGET_AFTER:
                 self._free_at = {name: free for name, free in self._free_at.items() if free > now}
+
+    def rest(self, host: str) -> None:
+        """Record that a request to host just ended: the next may go `delay` seconds from now, so a
+        slow answer still leaves the site its pause (what the site sees between two requests)."""
+        now = self.clock()
+        with self._lock:
+            self._free_at[host] = max(self._free_at.get(host, now), now + self.delay)

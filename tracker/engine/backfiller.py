@@ -93,8 +93,9 @@ class Clock:
 
 
 class ArchiveGate:
-    """Per archive host: at most `concurrency` requests in flight, `delay` seconds apart, none while
-    the host asked (Retry-After) to be left alone. Thread-safe; one for all runs of a process."""
+    """Per archive host: at most `concurrency` requests in flight, each starting `delay` seconds after
+    the one before started and after the last answer, none while the host asked (Retry-After) to be
+    left alone. Thread-safe; one for all runs of a process."""
 
     def __init__(self, concurrency: int, delay: float) -> None:
         self.concurrency = max(1, concurrency)
@@ -117,6 +118,7 @@ class ArchiveGate:
         finally:
             with self.changed:
                 self.busy[host] -= 1
+                self.pacer.rest(host)
                 self.changed.notify_all()
 
     def pause(self, host: str, until: float) -> float:
