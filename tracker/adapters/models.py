@@ -497,3 +497,16 @@ class ArchiveSave(Base):
     last_status: Mapped[int | None]  # the HTTP status of the last answer; None: no answer
     last_error_code: Mapped[str | None] = mapped_column(String(64))  # http_429, timeout ...
     last_error_message: Mapped[str | None] = mapped_column(Text)
+
+
+class RobotsTxt(Base):
+    """A site's robots.txt as last fetched, so that a new process (`tracker check --all` from cron)
+    asks the site again only once the copy is a day old. One row per origin, overwritten on refetch."""
+
+    __tablename__ = "robots_files"
+
+    origin: Mapped[str] = mapped_column(String(URL_LENGTH), primary_key=True)  # scheme://host[:port]
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str | None] = mapped_column(
+        Text
+    )  # None: none readable (everything allowed); 512 KiB at most
