@@ -24,7 +24,8 @@ from tracker.domain.pages import Page
 from tracker.domain.reading import CheckTarget, Fetched, read_step
 from tracker.engine.runtime import Runtime
 from tracker.services import backfill as backfills
-from tracker.services.checks import CheckPolicy, record_check
+from tracker.services.checking import CheckPolicy
+from tracker.services.checks import record_check
 from tracker.services.observing import check_target
 
 ARCHIVE = "http://127.0.0.1:9/timemap/link/"  # named, never asked: these tests run no backfill engine

@@ -140,6 +140,25 @@ def test_commands_load_no_web_layer_browser_scheduler_or_migrations(
     assert among(command(env, "tracker", *args), *WEB_BROWSER_MIGRATIONS, "apscheduler") == []
 
 
+# What reads and stores pages: the poller, the checks, the extractors, and the backfiller beside them.
+READING_AND_STORING = (
+    "tracker.engine.poller",
+    "tracker.engine.backfiller",
+    "tracker.services.checks",
+    "tracker.domain.extract",
+    "tracker.domain.reading",
+    "trafilatura",
+)
+
+
+@pytest.mark.parametrize("args", [("check", "--all"), ("prune",), ("list",)])
+def test_commands_with_no_page_to_read_load_no_reading_or_storing_code(
+    env: dict[str, str], args: tuple[str, ...]
+):
+    # env's database tracks no article: `check --all` has nothing to check, as cron finds it most times.
+    assert among(command(env, "tracker", *args), *READING_AND_STORING) == []
+
+
 def test_a_new_embedded_database_is_still_migrated_on_load(tmp_path: Path):
     assert among(command(command_env(tmp_path / "new.sqlite"), "tracker", "check", "--all"), "alembic")
     with sqlite3.connect(tmp_path / "new.sqlite") as connection:

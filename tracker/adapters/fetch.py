@@ -37,8 +37,7 @@ from tracker.adapters.headwatch import POOL_CLASSES, head_deadline
 from tracker.adapters.netguard import AddressGuard
 from tracker.domain.charsets import is_html_type, not_html
 from tracker.domain.errors import FetchError
-from tracker.domain.normalize import at_most
-from tracker.domain.pages import Page, Validators
+from tracker.domain.pages import Page, Validators, at_most
 from tracker.domain.urls import MAX_URL_LENGTH
 
 CHUNK_BYTES = 64 * 1024

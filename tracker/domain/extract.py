@@ -15,6 +15,7 @@ reading processes never load them.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import importlib.metadata
 import re
 from dataclasses import dataclass
@@ -27,8 +28,9 @@ from tracker.domain import noise
 from tracker.domain.errors import ExtractError
 from tracker.domain.htmlblocks import INLINE, Block, element_blocks, link_share, visible_text
 from tracker.domain.languages import article_language
-from tracker.domain.normalize import at_most, clean_paragraphs, clean_text
+from tracker.domain.normalize import clean_paragraphs, clean_text
 from tracker.domain.pagemeta import PageMeta, page_meta
+from tracker.domain.pages import at_most
 from tracker.domain.rules import DEFAULT_RULES, ExtractionRules
 from tracker.domain.textunits import NEEDS_GRAPHEMES, count_words
 from tracker.domain.urls import MAX_URL_LENGTH, web_address
@@ -107,11 +109,15 @@ class ExtractedArticle:
     language: str | None = None  # BCP 47: as the page declares it, or detected (tracker.domain.languages)
 
 
+# The extraction libraries, by module name: what a reading process imports before its first page.
+EXTRACTORS = ("trafilatura", "readability")
+
+
 def load_extractors() -> None:
     """Import the extraction libraries now rather than on the first page: what a reading process
     does as it starts, so that it is ready to read."""
-    import readability  # noqa: F401
-    import trafilatura  # noqa: F401
+    for module in EXTRACTORS:
+        importlib.import_module(module)
 
 
 def extractor_name(rules: ExtractionRules) -> str:

@@ -45,12 +45,6 @@ HASH_FOLD = str.maketrans(
 )
 
 
-def at_most(value: str | None, longest: int) -> str | None:
-    """Return value, or None when it is longer than a real date, address or validator ever is: the
-    page says nothing usable, and the column that stores it would refuse it."""
-    return value if value is None or len(value) <= longest else None
-
-
 def clean_text(text: str) -> str:
     """Return text in NFC with invisible characters removed (joiners are kept inside words) and
     whitespace collapsed to single spaces."""

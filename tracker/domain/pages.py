@@ -34,3 +34,9 @@ class Page:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+
+def at_most(value: str | None, longest: int) -> str | None:
+    """Return value, or None when it is longer than a real date, address or validator ever is: the
+    page says nothing usable, and the column that stores it would refuse it."""
+    return value if value is None or len(value) <= longest else None

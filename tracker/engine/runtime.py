@@ -11,6 +11,7 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
@@ -21,10 +22,13 @@ from tracker.adapters.fetch import FEED_ACCEPT, Client, Fetch, Fetcher, FetchLim
 from tracker.adapters.netguard import AddressGuard
 from tracker.adapters.render import BrowserSettings, render_page
 from tracker.adapters.robots import Robots
+from tracker.adapters.robotstore import load_robots_file, save_robots_file
 from tracker.domain.intervals import IntervalPolicy, policy_from
-from tracker.engine.poller import Poller, PollerSettings
 from tracker.services.backfillqueue import Backfilling
-from tracker.services.checks import Checking, CheckPolicy
+from tracker.services.checking import Checking, CheckPolicy
+
+if TYPE_CHECKING:
+    from tracker.engine.poller import Poller
 
 
 @dataclass(frozen=True)
@@ -119,12 +123,22 @@ def make_checking(
             base_url=settings.base_url.rstrip("/"),
             save_page_now=settings.save_page_now,
         ),
-        robots=Robots(fetcher.text, user_agent=agent) if settings.robots else None,
+        robots=Robots(
+            fetcher.text,
+            user_agent=agent,
+            load=functools.partial(load_robots_file, sessions),
+            save=functools.partial(save_robots_file, sessions),
+        )
+        if settings.robots
+        else None,
     )
 
 
 def make_poller(runtime: Runtime, *, read_processes: int, host_delay: float | None = None) -> Poller:
     """Return a Poller with the runtime's settings (host delay overridable: `tracker check` skips it)."""
+    # The poller brings the reading code: imported by the processes that poll, not by every command.
+    from tracker.engine.poller import Poller, PollerSettings
+
     settings = runtime.settings
     return Poller(
         runtime.checking,
