@@ -34,6 +34,13 @@ TERM = regex.compile(
 WORD_CHAR = r"[\p{L}\p{N}\p{M}]"
 NOT_WORD_CHAR = r"[^\p{L}\p{N}\p{M}]"
 STARTS_SPACELESS = regex.compile(rf"[{SPACELESS}]", regex.VERSION1)
+# The fast way to the terms of ASCII text (TERM takes ten times as long): its words are the runs of
+# letters and digits between the other characters, which become spaces. The quotation marks and
+# dashes of English typography join no words either: as spaces they keep most English text ASCII.
+TYPOGRAPHY = "‘’“”–—"
+ASCII_SEPARATORS = str.maketrans(
+    dict.fromkeys(regex.findall(NOT_WORD_CHAR, "".join(map(chr, range(128)))), " ")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +76,13 @@ class SnippetPart:
 
 def terms(text: str) -> str:
     """Return the terms of text: folded words and spaceless characters, space-separated."""
-    return " ".join(TERM.findall(unicodedata.normalize("NFKC", text).casefold()))
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    spaced = folded
+    for mark in TYPOGRAPHY:
+        spaced = spaced.replace(mark, " ")
+    if spaced.isascii():
+        return " ".join(spaced.translate(ASCII_SEPARATORS).split())
+    return " ".join(TERM.findall(folded))
 
 
 def field_terms(pieces: Iterable[str]) -> str:

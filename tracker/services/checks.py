@@ -4,57 +4,48 @@ content is new (or a baseline when only our way of reading it changed), and the 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row, bindparam, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from tracker.adapters.db import Base
-from tracker.adapters.fetch import Fetch
 from tracker.adapters.metrics import CheckSeen, count_check
 from tracker.adapters.models import Article, Check, Site, Version
-from tracker.adapters.robots import Robots
 from tracker.domain import intervals, urls
 from tracker.domain.diff import TextDiff
 from tracker.domain.errors import CheckError
 from tracker.domain.extract import ExtractedArticle
-from tracker.domain.intervals import IntervalPolicy
 from tracker.domain.normalize import content_hash, word_count
 from tracker.domain.pages import Page
 from tracker.domain.reading import CheckTarget, Observation
 from tracker.domain.vocabulary import ArticleStatus
 from tracker.services import alerts, lifecycle, saves, search
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
+from tracker.services.checking import Checking, CheckPolicy
 from tracker.services.history import change_between
 from tracker.services.observing import check_target, latest_version, observe
 from tracker.services.payloads import article_payload, iso
 
-Clock = Callable[[], datetime]
 ARTICLES = Base.metadata.tables["articles"]  # the bulk path writes to the table: no objects to build
-
-
-@dataclass(frozen=True, slots=True)
-class CheckPolicy:
-    """Settings a check needs."""
-
-    intervals: IntervalPolicy = field(default_factory=IntervalPolicy)
-    base_url: str = ""  # for the absolute links in alerts
-    save_page_now: bool = False  # ask the archive to capture each new live version (tracker.services.saves)
-
-
-@dataclass(frozen=True)
-class Checking:
-    """What checks need from the process they run in: sessions, fetchers, the clock, the policy."""
-
-    sessions: sessionmaker
-    fetch: Fetch
-    clock: Clock
-    policy: CheckPolicy
-    render: Fetch | None = None  # through a browser, for sites whose rules ask for one
-    robots: Robots | None = None  # None: robots.txt is not consulted
+# Statements each new version runs, built once: building one (and its cache key) costs SQLAlchemy
+# more than running it.
+MARK_CHECKED = (
+    update(ARTICLES).where(ARTICLES.c.id == bindparam("b_id")).values(last_checked_at=bindparam("b_at"))
+)
+REVERTED_TO = (
+    select(Version.number)
+    .where(
+        Version.article_id == bindparam("article_id"),
+        Version.content_hash == bindparam("content_hash"),
+        Version.baseline.is_(False),
+        Version.number < bindparam("number"),
+    )
+    .order_by(Version.number.desc())
+    .limit(1)
+)
 
 
 def check_article(checking: Checking, article_id: int) -> Check:
@@ -102,9 +93,7 @@ def record_check(
     """Store the check (and a new Version when the content is new); reschedule and release the article."""
     # Write first: on SQLite this takes the write lock before we read, on PostgreSQL it locks the
     # row, so two checks of one article can never both think they add version N+1.
-    session.execute(
-        update(Article).where(Article.id == target.article_id).values(last_checked_at=observation.started_at)
-    )
+    session.execute(MARK_CHECKED, {"b_id": target.article_id, "b_at": observation.started_at})
     article = session.get_one(Article, target.article_id, populate_existing=True)
     article = same_article_elsewhere(session, article, observation) or article
     checked_url = article.url  # a move below changes it; a removal's evidence names what was checked
@@ -114,7 +103,13 @@ def record_check(
         rebaseline(
             session, article, observation.baseline, extractor=target.extractor, at=observation.started_at
         )
-    version = new_version(session, article, observation, extractor=target.extractor, base_url=policy.base_url)
+    # Its reads (the latest version, a revert's number, earlier headlines, the followers' endpoints)
+    # need none of the changes made so far written first: without autoflush a new version takes two
+    # flushes, not four (its own, for its search row's id; then the rest, with the check).
+    with session.no_autoflush:
+        version = new_version(
+            session, article, observation, extractor=target.extractor, base_url=policy.base_url
+        )
     if version is not None and policy.save_page_now:
         saves.queue_save(session, article, version.number, now=observation.started_at)
     check = Check(
@@ -224,15 +219,8 @@ def first_look(article: Article) -> bool:
 def matching_number(session: Session, version: Version) -> int | None:
     """Return the number of the latest earlier version with the same text (a revert), or None."""
     return session.scalar(
-        select(Version.number)
-        .where(
-            Version.article_id == version.article_id,
-            Version.content_hash == version.content_hash,
-            Version.baseline.is_(False),
-            Version.number < version.number,
-        )
-        .order_by(Version.number.desc())
-        .limit(1)
+        REVERTED_TO,
+        {"article_id": version.article_id, "content_hash": version.content_hash, "number": version.number},
     )
 
 

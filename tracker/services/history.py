@@ -6,7 +6,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, String, cast, exists, select
+from sqlalchemy import Row, String, bindparam, cast, exists, select
 from sqlalchemy.orm import Session, aliased, undefer
 
 from tracker.adapters.models import Article, Check, Subscription, Version
@@ -37,12 +37,23 @@ def list_versions(
     return list(session.scalars(statement.limit(limit)))
 
 
+# The statements every check that finds a new version runs, built once: building one (and its cache
+# key) costs SQLAlchemy more than running it.
+VERSION = select(Version).where(
+    Version.article_id == bindparam("article_id"), Version.number == bindparam("number")
+)
+VERSION_WITH_RAW = VERSION.options(undefer(Version.raw_html), undefer(Version.response_headers))
+EARLIER_TITLES = (
+    select(Version.title)
+    .where(Version.article_id == bindparam("article_id"), Version.number < bindparam("number"))
+    .distinct()
+)
+
+
 def get_version(session: Session, article_id: int, number: int, *, with_raw: bool = False) -> Version:
     """Return version `number` of the article; raise NotFound."""
-    statement = select(Version).where(Version.article_id == article_id, Version.number == number)
-    if with_raw:
-        statement = statement.options(undefer(Version.raw_html), undefer(Version.response_headers))
-    version = session.scalar(statement)
+    statement = VERSION_WITH_RAW if with_raw else VERSION
+    version = session.scalar(statement, {"article_id": article_id, "number": number})
     if version is None:
         raise NotFound(f"article {article_id} has no version {number}", code="version_not_found")
     return version
@@ -104,11 +115,7 @@ def version_facts(session: Session, old: Version | None, new: Version) -> Versio
     """Return what the labels need to know about the two versions beyond their text."""
     if old is None:
         return VersionFacts(old_exists=False)
-    earlier_titles = session.scalars(
-        select(Version.title)
-        .where(Version.article_id == old.article_id, Version.number < old.number)
-        .distinct()
-    )
+    earlier_titles = session.scalars(EARLIER_TITLES, {"article_id": old.article_id, "number": old.number})
     return VersionFacts(
         old_exists=True,
         old_modified=old.modified_at,
