@@ -46,7 +46,8 @@ import config  # noqa: E402
 from bench.articles_server import ArticleServer  # noqa: E402
 from tracker.adapters import db  # noqa: E402
 from tracker.adapters.models import Article, Subscription, User, Version  # noqa: E402
-from tracker.engine.poller import Poller, default_read_processes  # noqa: E402
+from tracker.engine.poller import Poller  # noqa: E402
+from tracker.engine.readers import default_read_processes  # noqa: E402
 from tracker.engine.runtime import Runtime, build_runtime, make_poller  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -79,7 +79,7 @@ def reader_ready_once() -> None:
     print the seconds from creating the poller's reading pool to its first trivial task done, that
     is to a reading process started with the extractors loaded."""
     sys.path.insert(0, str(ROOT))
-    from tracker.engine.poller import reading_pool
+    from tracker.engine.readers import reading_pool
 
     started = time.perf_counter()
     pool = reading_pool(os.cpu_count() or 1, 30.0)

@@ -22,7 +22,7 @@ from tests.factories import add_article, article_page, auth, make_test_app, make
 from tests.pageserver import PageServer
 from tracker.adapters.models import Article, Backfill, Capture, Check, Version
 from tracker.engine.backfiller import Backfiller, make_backfiller
-from tracker.engine.poller import reading_pool
+from tracker.engine.readers import reading_pool
 from tracker.engine.runtime import Runtime, make_poller
 from tracker.engine.worker import Ticker
 from tracker.services import articles

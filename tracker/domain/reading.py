@@ -80,7 +80,8 @@ class Observation:
 
 
 def start_reader(cpu_seconds: float) -> None:
-    """Ready a reading process (its pool's initializer): each page's CPU budget, the extractors loaded."""
+    """Ready a reading process (its pool's initializer): each page's CPU budget, the extractors loaded
+    (already, when its fork server preloaded them)."""
     budget.enforce(cpu_seconds)
     load_extractors()
 

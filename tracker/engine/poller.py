@@ -11,24 +11,14 @@ Every article is claimed with a lease before it is fetched.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
-import os
-import sys
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from queue import Empty, SimpleQueue
 from threading import Event
 
 from sqlalchemy import select, update
@@ -38,8 +28,17 @@ from config import Settings
 from tracker.adapters.metrics import count_check
 from tracker.adapters.models import Article
 from tracker.domain.pacing import HostPacer
-from tracker.domain.reading import CheckTarget, Observation, needs_reading, read_step, start_reader, unread
-from tracker.services.checks import Checking, check_seen, record_checks
+from tracker.domain.reading import (
+    CheckTarget,
+    Fetched,
+    Observation,
+    needs_reading,
+    read_step,
+    unread,
+)
+from tracker.engine.readers import reading_pool
+from tracker.services.checking import Checking
+from tracker.services.checks import check_seen, record_checks
 from tracker.services.observing import check_targets, fetch_step
 from tracker.services.queue import claim_due, renew_leases
 
@@ -89,8 +88,6 @@ class Poller:
         self.pacer = HostPacer(settings.host_delay)
         self.stopping = Event()
         self.store_failed = Event()  # the database refused a batch of this pass: store no more of it
-        # Pages fetched faster than they can be read wait in memory: beyond this many, fetching pauses.
-        self.max_reading = 4 * max(1, settings.read_processes or 1)
 
     def poll(self) -> PollReport:
         """Check every due article (claiming them in batches with a lease) and return what happened."""
@@ -143,8 +140,7 @@ class Poller:
         report = PollReport()
         self.store_failed.clear()
         waiting: dict[str, deque[CheckTarget]] = defaultdict(deque)
-        running: dict[Future, tuple[str, CheckTarget]] = {}
-        busy: Counter[str] = Counter()
+        flight = InFlight()
         results: list[tuple[CheckTarget, Observation]] = []
         writes: deque[Future[Counter[str]]] = deque()  # batches handed to the writer, oldest first
         exhausted, last_write = False, time.monotonic()
@@ -154,7 +150,7 @@ class Poller:
             if time.monotonic() - last_renewal >= self.settings.lease_seconds / 3:
                 # A site paced by TRACKER_HOST_DELAY can hold a claimed article longer than a lease:
                 # keep the leases of everything still held, or another worker would take it over.
-                self.renew(waiting, running, results)
+                self.renew(waiting, flight, results)
                 last_renewal = time.monotonic()
             queued = sum(map(len, waiting.values()))
             if not exhausted and not self.stopping.is_set() and queued < 2 * self.settings.concurrency:
@@ -165,16 +161,13 @@ class Poller:
             if self.stopping.is_set() and waiting:
                 self.release([target for queue in waiting.values() for target in queue])
                 waiting.clear()
-            pause = self.start_fetches(waiting, running, busy, pace=pace)
-            if not running and not any(waiting.values()):
+            pause = self.start_fetches(waiting, flight, pace=pace)
+            if not flight.running and not any(waiting.values()):
                 break
-            done, _ = wait(
-                running, timeout=min(pause, self.settings.write_every), return_when=FIRST_COMPLETED
-            )
-            for future in done:
-                kind, target = running[future]
-                self.collect(future, running, busy, results, report)
-                wait_seconds = asked_to_wait(future) if kind == "fetch" else None
+            for future in flight.finished(timeout=min(pause, self.settings.write_every)):
+                kind, target = flight.take(future)
+                outcome = self.collect(future, kind, target, flight, results, report)
+                wait_seconds = asked_to_wait(outcome) if kind == "fetch" else None
                 if wait_seconds:
                     # The site named a time to come back: in this pass, ask it nothing more; its
                     # other articles are recorded as rate_limited without a request, as later passes do.
@@ -206,22 +199,19 @@ class Poller:
             report.outcomes.update(outcomes)
             progress(outcomes.total())
 
-    def start_fetches(
-        self,
-        waiting: dict[str, deque[CheckTarget]],
-        running: dict[Future, tuple[str, CheckTarget]],
-        busy: Counter[str],
-        *,
-        pace: bool,
-    ) -> float:
+    def start_fetches(self, waiting: dict[str, deque[CheckTarget]], flight: InFlight, *, pace: bool) -> float:
         """Start every fetch the limits allow; return how long until a paced site may be asked again."""
         clock, settings = self.checking.clock, self.settings
-        fetching = sum(1 for kind, _target in running.values() if kind == "fetch")
         pause = settings.write_every
-        if len(running) - fetching >= self.max_reading:
+        # Most wake-ups free a slot or two: the sites waiting are looked at only while one is free.
+        if flight.fetching >= settings.concurrency or flight.reading_bytes >= READ_BACKLOG_BYTES:
             return pause
         for host, queue in list(waiting.items()):
-            while queue and fetching < settings.concurrency and busy[host] < settings.host_concurrency:
+            while (
+                queue
+                and flight.fetching < settings.concurrency
+                and flight.busy[host] < settings.host_concurrency
+            ):
                 if pace:
                     wait_seconds = self.pacer.wait(host)
                     if wait_seconds > 0:
@@ -229,8 +219,6 @@ class Poller:
                         break
                     self.pacer.reserve(host)
                 target = queue.popleft()
-                busy[host] += 1
-                fetching += 1
                 future = self.fetchers.submit(
                     fetch_step,
                     target,
@@ -239,7 +227,7 @@ class Poller:
                     render=self.checking.render,
                     robots=self.checking.robots,
                 )
-                running[future] = ("fetch", target)
+                flight.add(future, "fetch", target)
             if not queue:
                 del waiting[host]
         return max(pause, 0.01)
@@ -247,11 +235,11 @@ class Poller:
     def renew(
         self,
         waiting: dict[str, deque[CheckTarget]],
-        running: dict[Future, tuple[str, CheckTarget]],
+        flight: InFlight,
         results: list[tuple[CheckTarget, Observation]],
     ) -> None:
         held = [target.article_id for queue in waiting.values() for target in queue]
-        held += [target.article_id for _kind, target in running.values()]
+        held += [target.article_id for _kind, target in flight.running.values()]
         held += [target.article_id for target, _observation in results]
         with self.checking.sessions.begin() as session:
             renew_leases(
@@ -266,27 +254,29 @@ class Poller:
     def collect(
         self,
         future: Future,
-        running: dict[Future, tuple[str, CheckTarget]],
-        busy: Counter[str],
+        kind: str,
+        target: CheckTarget,
+        flight: InFlight,
         results: list[tuple[CheckTarget, Observation]],
         report: PollReport,
-    ) -> None:
-        """Take a finished fetch or read: send a page that needs reading to the readers, keep the rest."""
-        kind, target = running.pop(future)
-        if kind == "fetch":
-            busy[target.host] -= 1
+    ) -> Fetched | Observation | None:
+        """Take a finished fetch or read: send a page that needs reading to the readers, keep the rest.
+        Return what it gave (None if it raised)."""
         try:
             outcome = future.result()
         except Exception:  # one broken article must never stop the others; its lease lets it be retried
             logger.exception("check of article %s failed unexpectedly", target.article_id)
             report.outcomes["crashed"] += 1
-            return
+            return None
         if kind == "read":
             results.append((target, outcome))
         elif needs_reading(target, outcome):
-            running[self.readers.submit(read_step, target, outcome)] = ("read", target)
+            flight.add(
+                self.readers.submit(read_step, target, outcome), "read", target, read_size(target, outcome)
+            )
         else:
             results.append((target, unread(outcome)))
+        return outcome
 
     def write(self, results: list[tuple[CheckTarget, Observation]]) -> Counter[str]:
         """Store a batch in one transaction (if that fails, its checks one by one); return the outcomes.
@@ -330,6 +320,58 @@ class Poller:
             )
 
 
+# Pages fetched faster than they can be read wait in memory: beyond this many bytes of them (some 300
+# pages of 100 KB, or three of the largest a fetch keeps), fetching pauses. Counted in bytes, not
+# pages: a bound of a few pages stalled every site's fetches whenever a burst of changed pages came.
+READ_BACKLOG_BYTES = 32 * 1024 * 1024
+
+
+class InFlight:
+    """The fetches and reads of a pass not collected yet, and the queue each joins when it finishes.
+
+    A wake-up of the pass costs what finished, not what is in flight: concurrent.futures.wait
+    would lock every running future twice on each, and up to TRACKER_FETCH_CONCURRENCY run."""
+
+    def __init__(self) -> None:
+        self.running: dict[Future, tuple[str, CheckTarget]] = {}
+        self.busy: Counter[str] = Counter()  # fetches in flight per site
+        self.fetching = 0
+        self.reading_bytes = 0  # of the pages handed to the readers and not read yet
+        self.sizes: dict[Future, int] = {}
+        self.done: SimpleQueue[Future] = SimpleQueue()
+
+    def add(self, future: Future, kind: str, target: CheckTarget, size: int = 0) -> None:
+        """Follow a fetch, or a read of a page of `size` bytes."""
+        self.running[future] = (kind, target)
+        if kind == "fetch":
+            self.busy[target.host] += 1
+            self.fetching += 1
+        else:
+            self.sizes[future] = size
+            self.reading_bytes += size
+        future.add_done_callback(self.done.put)
+
+    def take(self, future: Future) -> tuple[str, CheckTarget]:
+        """Forget a finished future; return what it was doing (kind, target)."""
+        kind, target = self.running.pop(future)
+        if kind == "fetch":
+            self.busy[target.host] -= 1
+            self.fetching -= 1
+        else:
+            self.reading_bytes -= self.sizes.pop(future)
+        return kind, target
+
+    def finished(self, *, timeout: float) -> list[Future]:
+        """Return the futures that finished since the last call, waiting up to `timeout` for one."""
+        try:
+            done = [self.done.get(timeout=timeout)]
+        except Empty:
+            return []
+        while not self.done.empty():
+            done.append(self.done.get())
+        return done
+
+
 def counted(
     results: list[tuple[CheckTarget, Observation]], outcomes: list[str], stored: Counter[str]
 ) -> None:
@@ -339,48 +381,16 @@ def counted(
         count_check(check_seen(target, observation, outcome))
 
 
-def reading_pool(processes: int, cpu_seconds: float) -> ProcessPoolExecutor:
-    """Return reading processes, started now so that they are ready when the first pages arrive.
-
-    They fork from a server process that imported the reading code once (forkserver, preloaded):
-    each starts without this process's threads, database driver or web layer, and all start now,
-    while the first pages are fetched (the pool starts a process for each task no idle one can take,
-    and none is idle before its initializer ran)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["tracker.domain.reading"])
-    pool = ProcessPoolExecutor(
-        processes, mp_context=context, initializer=start_reader, initargs=(cpu_seconds,)
-    )
-    with main_script_hidden():
-        for _ in range(processes):
-            pool.submit(os.getpid)
-    return pool
+def read_size(target: CheckTarget, fetched: Fetched) -> int:
+    """Return about how many bytes a read holds in memory until it is done: the page fetched, and
+    the stored page a re-read with a new extractor reads too (even when the site answered 304)."""
+    size = len(fetched.page.body) if fetched.page is not None else 0
+    return size + (len(target.rebaseline.html) if target.rebaseline is not None else 0)
 
 
-@contextlib.contextmanager
-def main_script_hidden() -> Iterator[None]:
-    """Start processes that do not run the main script: multiprocessing runs it in each child, so
-    that functions defined there can be found, but readers run only tracker.domain.reading, and the
-    script is the `flask` command (Flask in every reader) or `python app.py` (the whole app)."""
-    main = sys.modules["__main__"]
-    path = main.__dict__.pop("__file__", None)
-    try:
-        yield
-    finally:
-        if path is not None:
-            main.__file__ = path
-
-
-def default_read_processes() -> int:
-    """Return one reading process per core, for a separate worker."""
-    return os.cpu_count() or 1
-
-
-def asked_to_wait(future: Future) -> float | None:
-    """Return the Retry-After seconds a finished fetch was answered with, if any."""
-    if future.exception() is not None:
-        return None
-    error = getattr(future.result(), "error", None)
+def asked_to_wait(fetched: Fetched | Observation | None) -> float | None:
+    """Return the Retry-After seconds a fetch was answered with, if any."""
+    error = fetched.error if fetched is not None else None
     return error.retry_after if error is not None and error.retry_after else None
 
 

@@ -24,7 +24,7 @@ from tracker.adapters.db import outage_code
 from tracker.engine.backfiller import make_backfiller
 from tracker.engine.deliverer import make_deliverer
 from tracker.engine.feedpoller import make_feed_poller
-from tracker.engine.poller import default_read_processes
+from tracker.engine.readers import default_read_processes
 from tracker.engine.runtime import Runtime, make_poller, worker_name
 from tracker.engine.saver import make_saver
 from tracker.services.heartbeats import Beat, forget_worker, record_heartbeat
