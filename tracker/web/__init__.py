@@ -74,8 +74,7 @@ def init_app(app: Flask) -> None:
     app.url_value_preprocessor(params.ids_in_range)
     app.before_request(jsonbodies.refuse_deep_json)  # first: the NUL check parses the body
     app.before_request(params.refuse_nul)
-    csrf = CSRFProtect(app)
-    for blueprint in (
+    api_blueprints = (
         api.bp,
         rules_api.bp,
         alerts_api.bp,
@@ -83,10 +82,11 @@ def init_app(app: Flask) -> None:
         watchlist_api.bp,
         accounts_api.bp,
         warc_api.bp,
-    ):
-        csrf.exempt(
-            blueprint
-        )  # the API authenticates with bearer tokens, which a browser never sends by itself
+    )
+    csrf = CSRFProtect(app)
+    # The API authenticates with bearer tokens, which a browser never sends by itself.
+    for blueprint in api_blueprints:
+        csrf.exempt(blueprint)
     csrf.exempt(search_api.bp)  # reads only
     auth.init_app(app)
     redact.init_app()
@@ -99,13 +99,7 @@ def init_app(app: Flask) -> None:
         alerts_pages.bp,
         feeds_pages.bp,
         atom.bp,
-        api.bp,
-        rules_api.bp,
-        alerts_api.bp,
-        feeds_api.bp,
-        watchlist_api.bp,
-        accounts_api.bp,
-        warc_api.bp,
+        *api_blueprints,
         memento.bp,
         search_api.bp,
         search_pages.bp,
