@@ -104,8 +104,9 @@ def record_check(
             session, article, observation.baseline, extractor=target.extractor, at=observation.started_at
         )
     # Its reads (the latest version, a revert's number, earlier headlines, the followers' endpoints)
-    # need none of the changes made so far written first: without autoflush a new version takes two
-    # flushes, not four (its own, for its search row's id; then the rest, with the check).
+    # need nothing pending: a rebaseline's version, a merge and a move above are flushed already
+    # (storing a version flushes it, for its search row's id). Without autoflush a new version takes
+    # two flushes, not four (its own; then the rest, with the check).
     with session.no_autoflush:
         version = new_version(
             session, article, observation, extractor=target.extractor, base_url=policy.base_url
