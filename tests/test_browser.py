@@ -189,6 +189,7 @@ def test_the_copied_link_reproduces_the_page(browser, live, runtime, site, muo):
     tab.goto(f"{live}/articles/{article_id}/diff")
     tab.click("text=Inline")
     tab.click("text=Copy link")
+    tab.wait_for_selector("text=Link copied")  # the clipboard is written once the page says so
     link = tab.evaluate("navigator.clipboard.readText()")
     shown = [tab.inner_text(selector) for selector in (".summary", ".diff")]
     other = context.new_page()

@@ -71,7 +71,7 @@ def start_web(url: str, tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
             raise AssertionError(f"the web process exited:\n{(tmp_path / 'web.log').read_text()}")
         try:
             return requests.get(f"{address}/healthz", timeout=1).ok
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # listening, but its first answer is slow
             return False
 
     try:
