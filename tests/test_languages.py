@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import html
 import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,6 +20,8 @@ from tracker.domain.languages import (
     article_language,
     belied_by_script,
     detected_language,
+    detector_hidden,
+    identifier,
     dominant_script,
     language_label,
     language_tag,
@@ -235,3 +241,36 @@ def test_an_english_page_quoting_chinese_names_stays_english():
     text = "This is an English article about 北京 and 上海 politics today, with many more words of English."
     assert dominant_script(text) == "Latin"
     assert not belied_by_script("en", text)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_extractors_load_without_the_detector_which_comes_when_a_page_needs_it():
+    """trafilatura imports py3langid, and numpy with it (half a reading process's start), for a
+    filter we never use: a reading process starts without them and detects all the same."""
+    code = f"""
+import json, sys
+from tracker.domain.extract import extract_article, load_extractors
+load_extractors()
+before = sorted(m for m in sys.modules if m.split(".")[0] in ("numpy", "py3langid"))
+page = "<html><body><article><h1>Бюджет</h1><p>" + {NEWS["ru"]!r} + "</p></article></body></html>"
+article = extract_article(page)
+print(json.dumps([before, article.language, "py3langid" in sys.modules]))
+"""
+    ran = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    before, language, detector_loaded = json.loads(ran.stdout.splitlines()[-1])
+    assert before == []
+    assert (language, detector_loaded) == ("ru", True)
+
+
+def test_no_thread_loads_the_detector_while_it_is_hidden():
+    identifier.cache_clear()  # so that the thread below imports it
+    loaded: list[object] = []
+    thread = threading.Thread(target=lambda: loaded.append(identifier()))
+    with detector_hidden():
+        thread.start()
+        thread.join(timeout=0.3)
+        assert thread.is_alive() and not loaded  # waiting for the import to be allowed
+    thread.join(timeout=30)
+    assert loaded and loaded[0] is not None

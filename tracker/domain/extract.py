@@ -7,14 +7,16 @@ text. Each heading, paragraph, list item, blockquote paragraph, figure caption a
 one block; the headline is the title, never a block; churn inside the body (tracker.domain.noise)
 is removed.
 
-trafilatura and readability-lxml (with numpy, some 250 ms to import) are imported by the functions
-that run them (`load_extractors` warms them up), so that processes which only hand pages to the
-reading processes never load them.
+trafilatura and readability-lxml (some 0.3 s to import) are imported by `load_extractors`, which
+the functions that run them call first and the reading processes' fork server runs as it starts
+(tracker.domain.extractors), so that processes which only hand pages to the reading processes never
+load them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.metadata
 import re
@@ -27,7 +29,7 @@ from lxml import etree
 from tracker.domain import noise
 from tracker.domain.errors import ExtractError
 from tracker.domain.htmlblocks import INLINE, Block, element_blocks, link_share, visible_text
-from tracker.domain.languages import article_language
+from tracker.domain.languages import article_language, detector_hidden
 from tracker.domain.normalize import clean_paragraphs, clean_text
 from tracker.domain.pagemeta import PageMeta, page_meta
 from tracker.domain.pages import at_most
@@ -113,11 +115,14 @@ class ExtractedArticle:
 EXTRACTORS = ("trafilatura", "readability")
 
 
+@functools.cache
 def load_extractors() -> None:
-    """Import the extraction libraries now rather than on the first page: what a reading process
-    does as it starts, so that it is ready to read."""
-    for module in EXTRACTORS:
-        importlib.import_module(module)
+    """Import the extraction libraries (once): what a reading process does before its first page,
+    so that it is ready to read. trafilatura comes without the language detector it would import
+    and we never let it use (tracker.domain.languages.detector_hidden)."""
+    with detector_hidden():
+        for module in EXTRACTORS:
+            importlib.import_module(module)
 
 
 def extractor_name(rules: ExtractionRules) -> str:
@@ -272,6 +277,7 @@ def found_article(
     tree: lxml.html.HtmlElement, url: str | None, meta: PageMeta
 ) -> tuple[str | None, str | None, list[Block], str]:
     """Return (title, byline, blocks, method) as trafilatura finds them; no blocks when it finds none."""
+    load_extractors()
     import trafilatura
     from trafilatura.settings import Document
 
@@ -304,6 +310,7 @@ def found_article(
 def headline_and_author(tree: lxml.html.HtmlElement, meta: PageMeta) -> tuple[str | None, str | None]:
     """Return the headline and author as trafilatura's metadata step finds them, without its date
     search: our own meta tags and JSON-LD give the page's dates at a fraction of the cost."""
+    load_extractors()
     from trafilatura import metadata as trafilatura_metadata
 
     found = trafilatura_metadata.examine_meta(tree)
@@ -321,6 +328,7 @@ def readability_blocks(html: str, rules: ExtractionRules) -> list[Block]:
 
     Parses the page again: trafilatura has changed the first tree, and this path is rare.
     """
+    load_extractors()
     from readability import Document as Readability
     from readability.readability import Unparseable
 

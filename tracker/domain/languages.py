@@ -8,8 +8,12 @@ language is not written in the script of most of the text's words is not believe
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
+import threading
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import regex
@@ -153,10 +157,33 @@ def detected_language(text: str) -> str | None:
 @functools.cache
 def identifier() -> Any:
     """Return py3langid's identifier, with probabilities. Imported and loaded on first use (numpy
-    costs ~60 ms to import, the model ~0.5 s to load): pages that declare a language never pay."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    costs ~0.14 s to import, the model ~0.5 s to load): pages that declare a language never pay."""
+    with DETECTOR_IMPORT:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+DETECTOR_IMPORT = threading.Lock()  # no thread imports py3langid while it is hidden
+
+
+@contextlib.contextmanager
+def detector_hidden() -> Iterator[None]:
+    """Hide py3langid from the imports made inside, unless it is loaded already.
+
+    trafilatura imports it (and numpy with it: ~0.14 s, half a reading process's start) as it is
+    imported, only to filter pages by a target language, which we never ask for: we detect a page's
+    language ourselves, on first need (`identifier`). A None in sys.modules makes `import py3langid`
+    raise ImportError, which trafilatura takes as "not installed"."""
+    with DETECTOR_IMPORT:
+        if "py3langid" in sys.modules:
+            yield
+            return
+        sys.modules["py3langid"] = None  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            del sys.modules["py3langid"]
 
 
 def language_label(tag: str | None) -> str:

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from tracker.domain.extract import EXTRACTORS
 from tracker.domain.reading import start_reader
 
 
@@ -23,7 +22,7 @@ def reading_pool(processes: int, cpu_seconds: float) -> ReadingPool:
     once (forkserver, preloaded): each starts without this process's threads, database driver or
     web layer, and none imports the extractors again."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["tracker.domain.reading", *EXTRACTORS])
+    context.set_forkserver_preload(["tracker.domain.reading", "tracker.domain.extractors"])
     return ReadingPool(processes, mp_context=context, initializer=start_reader, initargs=(cpu_seconds,))
 
 
