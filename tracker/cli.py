@@ -116,6 +116,7 @@ def check_command(article_id: int | None, check_every: bool) -> None:
 def check_all(run: Runtime, ids: list[int]) -> PollReport:
     """Check these articles now, with a progress bar."""
     poller = make_poller(run, read_processes=check_readers(run, len(ids)), host_delay=0)  # no host delay
+    gc.freeze()  # the pass's full collections no longer walk all that start-up loaded
     try:
         with progress_bar(len(ids), "Checking") as bar:
             return poller.check(ids, progress=bar.update)
@@ -459,6 +460,7 @@ def worker_command() -> None:
     worker.lower_priority(run.settings.worker_nice)
     if run.settings.metrics_port:
         serve_metrics(run.settings.host, run.settings.metrics_port)
+    gc.freeze()  # as the servers do: full collections no longer walk the loaded code
     worker.run_until_stopped(run)
 
 
