@@ -31,7 +31,7 @@ from tracker.adapters.netguard import AddressGuard
 from tracker.adapters.webhooks import Attempt, post_webhook
 from tracker.engine.deliverer import Deliverer, DelivererSettings
 from tracker.engine.runtime import Runtime
-from tracker.services import alerts
+from tracker.services import alerts, deliveries
 from tracker.services.checks import check_article
 
 SCHEMA = json.loads(
@@ -424,18 +424,18 @@ def test_results_for_a_deleted_endpoint_or_a_lost_lease_are_skipped_not_fatal(
     check_now(client, token, article["id"])
     now = datetime.now(UTC)
     with runtime.sessions.begin() as session:
-        jobs = alerts.claim_deliveries(session, worker="w1", now=now, limit=10, lease_seconds=1)
+        jobs = deliveries.claim_deliveries(session, worker="w1", now=now, limit=10, lease_seconds=1)
     assert sorted(job.webhook_id for job in jobs) == sorted([kept["id"], gone["id"]])
     assert client.delete(f"/api/v1/webhooks/{gone['id']}", headers=auth(token)).status_code == 204
     with runtime.sessions.begin() as session:  # w1's lease ran out; w2 took the kept one over
-        (taken,) = alerts.claim_deliveries(
+        (taken,) = deliveries.claim_deliveries(
             session, worker="w2", now=now + timedelta(seconds=5), limit=10, lease_seconds=60
         )
     late = Attempt(500, 10, error="late")
     with runtime.sessions.begin() as session:
-        alerts.record_attempts(session, [(job, late) for job in jobs], worker="w1", now=now)
+        deliveries.record_attempts(session, [(job, late) for job in jobs], worker="w1", now=now)
     with runtime.sessions.begin() as session:
-        alerts.record_attempts(session, [(taken, Attempt(204, 10))], worker="w2", now=now)
+        deliveries.record_attempts(session, [(taken, Attempt(204, 10))], worker="w2", now=now)
     with runtime.sessions() as session:
         (delivery,) = session.scalars(select(Delivery))
         assert (delivery.status, delivery.attempts, delivery.last_status) == ("succeeded", 1, 204)

@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 
 from tests.factories import add_article, article_page, auth, check_now, make_token, story
 from tests.pageserver import PageServer
+from tracker.domain.timestamps import iso
 from tracker.engine.runtime import Runtime
 from tracker.factory import create_app
-from tracker.services.payloads import iso
 
 ARTICLE_KEYS = {
     "following",  # the caller's own view: following, tags and note

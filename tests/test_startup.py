@@ -159,6 +159,29 @@ def test_commands_with_no_page_to_read_load_no_reading_or_storing_code(
     assert among(command(env, "tracker", *args), *READING_AND_STORING) == []
 
 
+# What builds alerts and answers rather than delivers them: the endpoints and their events, the API's
+# shapes, histories, diffs and labels with their big regexes. `check --all` ends by delivering what
+# is due, which needs the delivery queue alone.
+BUILDING_ALERTS = (
+    "tracker.services.alerts",
+    "tracker.services.payloads",
+    "tracker.services.history",
+    "tracker.services.search",
+    "tracker.domain.diff",
+    "tracker.domain.labels",
+    "tracker.domain.noise",
+    "tracker.domain.textunits",
+    "regex",
+)
+
+
+@pytest.mark.parametrize("args", [("check", "--all"), ("prune",), ("list",)])
+def test_commands_with_nothing_to_deliver_load_no_alert_building_code(
+    env: dict[str, str], args: tuple[str, ...]
+):
+    assert among(command(env, "tracker", *args), *BUILDING_ALERTS) == []
+
+
 def test_a_new_embedded_database_is_still_migrated_on_load(tmp_path: Path):
     assert among(command(command_env(tmp_path / "new.sqlite"), "tracker", "check", "--all"), "alembic")
     with sqlite3.connect(tmp_path / "new.sqlite") as connection:

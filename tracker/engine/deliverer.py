@@ -22,7 +22,7 @@ from tracker.adapters.netguard import AddressGuard
 from tracker.adapters.webhooks import Attempt, notify_channel, post_webhook
 from tracker.domain.digests import DIGEST, channel_message
 from tracker.engine.runtime import Runtime, worker_name
-from tracker.services.alerts import (
+from tracker.services.deliveries import (
     DeliveryJob,
     claim_deliveries,
     claim_delivery,

@@ -26,11 +26,12 @@ from tracker.domain import urls
 from tracker.domain.errors import CheckError, Conflict, NotFound
 from tracker.domain.pages import Validators
 from tracker.domain.reading import CheckTarget, Observation
+from tracker.domain.timestamps import iso
 from tracker.domain.vocabulary import CaptureOutcome
 from tracker.services import alerts, checks, search
 from tracker.services.articles import get_article
 from tracker.services.backfillqueue import queue_backfill, queued_backfill
-from tracker.services.payloads import article_payload, iso
+from tracker.services.payloads import article_payload
 from tracker.services.queue import lease_rows
 from tracker.services.rules import rules_for_articles
 

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from tracker.adapters.models import Article, LifecycleEvent, Subscription
 from tracker.domain.errors import InvalidInput
 from tracker.domain.timeline import Note
+from tracker.domain.timestamps import iso
 from tracker.domain.vocabulary import CHANGE_KINDS, LIFECYCLE_KINDS, ChangeKind, LifecycleKind
 from tracker.services import history
 from tracker.services.history import ChangeEntry
 from tracker.services.lifecycle import Evidence, evidence_from, explanation
-from tracker.services.payloads import ChangePayload, change_payload, evidence_payload, iso
+from tracker.services.payloads import ChangePayload, change_payload, evidence_payload
 
 KIND_WORDS: dict[ChangeKind, str] = {
     "changed": "changed",

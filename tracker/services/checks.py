@@ -21,13 +21,14 @@ from tracker.domain.extract import ExtractedArticle
 from tracker.domain.normalize import content_hash, word_count
 from tracker.domain.pages import Page
 from tracker.domain.reading import CheckTarget, Observation
+from tracker.domain.timestamps import iso
 from tracker.domain.vocabulary import ArticleStatus
 from tracker.services import alerts, lifecycle, saves, search
 from tracker.services.articles import get_article, merge_duplicate, tracked_as
 from tracker.services.checking import Checking, CheckPolicy
 from tracker.services.history import change_between
 from tracker.services.observing import check_target, latest_version, observe
-from tracker.services.payloads import article_payload, iso
+from tracker.services.payloads import article_payload
 
 ARTICLES = Base.metadata.tables["articles"]  # the bulk path writes to the table: no objects to build
 # Statements each new version runs, built once: building one (and its cache key) costs SQLAlchemy

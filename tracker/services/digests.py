@@ -20,8 +20,8 @@ from tracker.adapters.models import Delivery, Event, Webhook
 from tracker.domain import digests
 from tracker.domain.digests import DEFAULT_HOUR, DEFAULT_TIMEZONE, DIGEST, MODES, WEEKDAYS, Schedule
 from tracker.domain.errors import InvalidInput
+from tracker.domain.timestamps import iso
 from tracker.services import outbox
-from tracker.services.payloads import iso
 
 FIELDS = ("delivery", "digest_hour", "digest_weekday", "timezone")
 MAX_ITEMS = 500  # events in one digest; a longer period goes out as several digests

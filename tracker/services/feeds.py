@@ -23,10 +23,11 @@ from tracker.domain import intervals, urls
 from tracker.domain.errors import CheckError, InvalidInput, NotFound
 from tracker.domain.feeds import MAX_ENTRIES, EntryOptions, Feed, FeedItem, checked_days, checked_patterns
 from tracker.domain.pages import Validators
+from tracker.domain.timestamps import iso
 from tracker.domain.vocabulary import FeedPollOutcome
 from tracker.services import alerts, articles, queue, watchlists
 from tracker.services.backfillqueue import NO_BACKFILL, Backfilling
-from tracker.services.payloads import article_payload, iso
+from tracker.services.payloads import article_payload
 
 OPTIONS = ("name", "include", "exclude", "max_age_days", "stop_after_days")
 BACKOFF = intervals.IntervalPolicy()  # failures double the wait, up to a day

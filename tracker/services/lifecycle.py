@@ -20,10 +20,11 @@ from tracker.domain import urls
 from tracker.domain.errors import InvalidInput
 from tracker.domain.pagekind import is_moved_article
 from tracker.domain.reading import Observation
+from tracker.domain.timestamps import iso
 from tracker.domain.vocabulary import REMOVAL_REASONS, EventType, LifecycleKind, RemovalReason
 from tracker.services import alerts
 from tracker.services.articles import tracked_as
-from tracker.services.payloads import article_payload, evidence_payload, iso
+from tracker.services.payloads import article_payload, evidence_payload
 
 HEADLINES: dict[LifecycleKind, str] = {
     "removed": "was removed",

@@ -11,8 +11,8 @@ Shared by the HTTP API and, with absolute links (`base`), by webhooks and feeds.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired, overload
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired
 
 from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
 
@@ -24,6 +24,7 @@ from tracker.domain.feeds import MAX_DAYS, FeedLink
 from tracker.domain.labels import LABEL_WORDS
 from tracker.domain.listfiles import WatchedArticle
 from tracker.domain.rules import ExtractionRules
+from tracker.domain.timestamps import iso
 from tracker.domain.trouble import error_words
 from tracker.domain.vocabulary import (
     ArticleStatus,
@@ -581,23 +582,6 @@ class FeedCheckPayload(FeedPollPayload):
 
 
 # --- the builders -------------------------------------------------------------------------------
-
-
-@overload
-def iso(moment: datetime) -> str: ...
-@overload
-def iso(moment: None) -> None: ...
-@overload
-def iso(moment: datetime | None) -> str | None: ...
-def iso(moment: datetime | None) -> str | None:
-    """Return an ISO 8601 UTC time with a Z, or None."""
-    if moment is None:
-        return None
-    if moment.tzinfo is not UTC:  # what the database gives is UTC already: lists format hundreds
-        moment = moment.astimezone(UTC)
-    # isoformat takes half strftime's time, and writes years before 1000 with four digits as it should;
-    # in UTC it ends in "+00:00".
-    return moment.isoformat(timespec="seconds")[:-6] + "Z"
 
 
 def article_payload(article: models.Article | ListedArticle, *, base: str = "") -> ArticleFactsPayload:

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from tracker.adapters.models import Article
 from tracker.domain.errors import TrackerError
 from tracker.domain.timeline import Note, notes_between, timeline
+from tracker.domain.timestamps import iso
 from tracker.domain.vocabulary import ARTICLE_STATUSES
 from tracker.services import (
     articles,
@@ -23,7 +24,6 @@ from tracker.services import (
     rules,
     watchlists,
 )
-from tracker.services.payloads import iso
 from tracker.services.queue import CHECKED_STATUSES
 from tracker.web import access, outbound_limits
 from tracker.web.auth import Account

@@ -14,9 +14,9 @@ from tracker.domain.diff import Summary
 from tracker.domain.digests import describe, local_time
 from tracker.domain.labels import LABEL_WORDS, summary_line
 from tracker.domain.languages import language_label, text_direction
+from tracker.domain.timestamps import iso
 from tracker.domain.urls import host_of
 from tracker.services.digests import schedule_of
-from tracker.services.payloads import iso
 
 
 def init_app(app: Flask) -> None:
