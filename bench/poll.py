@@ -17,7 +17,8 @@ under 2 ms of CPU and a byte-identical 200 under 3 ms.
 `flask --app app tracker check --all` run as a fresh process (start-up included), paired in each
 round with an urlwatch run over the same URLs (--compare urlwatch); medians of --rounds rounds. It
 also prints the CPU time the whole machine spent during each pass (the command, its reading
-processes, the article server, the kernel): divided by the cores, the least a pass could take.
+processes, the article server, the kernel; run it on an otherwise idle machine): divided by the
+cores, the least a pass could take.
 Targets (issue 19): at least 5x urlwatch on 100 hosts; at most 3.6 s on 16 hosts (the politeness
 floor is articles / (2 per host x hosts) x latency = 3.1 s).
 """
@@ -250,16 +251,18 @@ def timed_run(command: list[str], env: dict[str, str] | None = None) -> tuple[fl
 
 
 def machine_cpu_seconds() -> float:
-    """Return the CPU time every process of the machine has used since it booted (kernel included)."""
+    """Return the CPU time every process of the machine has used since it booted (kernel included;
+    not what the hypervisor gave other machines)."""
     with open("/proc/stat") as stat:
-        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
-    return (user + nice + system + irq + softirq + steal) / TICK
+        user, nice, system, _idle, _iowait, irq, softirq = map(int, stat.readline().split()[1:8])
+    return (user + nice + system + irq + softirq) / TICK
 
 
 def budgeted_run(command: list[str], env: dict[str, str]) -> tuple[float, str, float]:
     """Run a command as timed_run does; also return the CPU time the whole machine spent meanwhile
-    (the command, its reading processes, the article server and the kernel's network work): on a
-    machine of N cores no pass can take less than that / N."""
+    (the command, its reading processes, the article server and the kernel's network work, and
+    whatever else runs: measure on an otherwise idle machine): on N cores no pass can take less
+    than that / N."""
     before = machine_cpu_seconds()
     seconds, output = timed_run(command, env)
     return seconds, output, machine_cpu_seconds() - before
