@@ -125,6 +125,8 @@ if __name__ == "__main__":
     assert among(child, "trafilatura"), "a reader starts with the extractors loaded"
     # trafilatura would bring the language detector and numpy, which a page declaring its language never needs
     assert among(child, "numpy", "py3langid") == []
+    # readability is the fallback for pages trafilatura finds nothing on: loaded when one comes
+    assert among(child, "readability") == []
 
 
 def command(env: dict[str, str], *args: str) -> list[str]:

@@ -18,9 +18,9 @@ from tracker.domain.reading import start_reader
 def reading_pool(processes: int, cpu_seconds: float) -> ReadingPool:
     """Return reading processes, starting now so that they are ready when the first pages arrive.
 
-    They fork from a server process that imported the reading code and the extraction libraries
-    once (forkserver, preloaded): each starts without this process's threads, database driver or
-    web layer, and none imports the extractors again."""
+    They fork from a server process that imported the reading code and trafilatura once
+    (forkserver, preloaded): each starts without this process's threads, database driver or web
+    layer, and none imports trafilatura again."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["tracker.domain.reading", "tracker.domain.extractors"])
     return ReadingPool(processes, mp_context=context, initializer=start_reader, initargs=(cpu_seconds,))
