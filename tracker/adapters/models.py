@@ -507,6 +507,5 @@ class RobotsTxt(Base):
 
     origin: Mapped[str] = mapped_column(String(URL_LENGTH), primary_key=True)  # scheme://host[:port]
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    text: Mapped[str | None] = mapped_column(
-        Text
-    )  # None: none readable (everything allowed); 512 KiB at most
+    # None: none readable (everything allowed); 512 KiB at most
+    text: Mapped[str | None] = mapped_column(Text)

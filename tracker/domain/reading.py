@@ -80,8 +80,8 @@ class Observation:
 
 
 def start_reader(cpu_seconds: float) -> None:
-    """Ready a reading process (its pool's initializer): each page's CPU budget, the extractors loaded
-    (already, when its fork server preloaded them)."""
+    """Ready a reading process (its pool's initializer): each page's CPU budget, trafilatura loaded
+    (already, when its fork server preloaded it)."""
     budget.enforce(cpu_seconds)
     load_extractors()
 
