@@ -129,6 +129,35 @@ if __name__ == "__main__":
     assert among(child, "readability") == []
 
 
+def test_reading_processes_fork_from_the_server_started_ahead_of_them(tmp_path: Path):
+    """`tracker check` starts the readers' fork server before it imports the poller, so that both
+    imports run at once: the pool made afterwards forks its readers from that server (a pool that
+    started its own would fork them from a process its starting thread spawned)."""
+    script = tmp_path / "main.py"
+    script.write_text(f"""
+import json, os, sys
+sys.path.insert(0, {str(ROOT)!r})
+from tracker.engine.readers import reading_pool, start_fork_server
+
+if __name__ == "__main__":
+    start_fork_server()
+    # The processes this (main) thread started: the fork server, and multiprocessing's resource tracker.
+    started = open(f"/proc/{{os.getpid()}}/task/{{os.getpid()}}/children").read().split()
+    pool = reading_pool(1, 30.0)
+    try:
+        parent = pool.submit(os.getppid).result()
+    finally:
+        pool.shutdown()
+    print(json.dumps([list(map(int, started)), parent]))
+""")
+    ran = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert ran.returncode == 0, ran.stderr
+    started, parent = json.loads(ran.stdout.splitlines()[-1])
+    assert parent in started
+
+
 def command(env: dict[str, str], *args: str) -> list[str]:
     ran = subprocess.run(
         [sys.executable, "-c", COMMAND, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

@@ -115,7 +115,12 @@ def check_command(article_id: int | None, check_every: bool) -> None:
 
 def check_all(run: Runtime, ids: list[int]) -> PollReport:
     """Check these articles now, with a progress bar."""
-    poller = make_poller(run, read_processes=check_readers(run, len(ids)), host_delay=0)  # no host delay
+    from tracker.engine.readers import start_fork_server
+
+    readers = check_readers(run, len(ids))
+    if readers:
+        start_fork_server()  # its imports run on another core while this process imports the poller
+    poller = make_poller(run, read_processes=readers, host_delay=0)  # no host delay
     gc.freeze()  # the pass's full collections no longer walk all that start-up loaded
     try:
         with progress_bar(len(ids), "Checking") as bar:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import sys
 import threading
@@ -12,17 +13,27 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from tracker.domain.reading import start_reader
+
+def start_fork_server() -> multiprocessing.context.BaseContext:
+    """Start the server reading processes fork from, if it is not running, and return its context.
+
+    The server imports the reading code and trafilatura once (preloaded), on a core of its own: a
+    caller that starts it before importing the code it polls with has both imports run at once."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tracker.domain.reading", "tracker.domain.extractors"])
+    with main_script_hidden():
+        multiprocessing.forkserver.ensure_running()
+    return context
 
 
 def reading_pool(processes: int, cpu_seconds: float) -> ReadingPool:
     """Return reading processes, starting now so that they are ready when the first pages arrive.
 
-    They fork from a server process that imported the reading code and trafilatura once
-    (forkserver, preloaded): each starts without this process's threads, database driver or web
-    layer, and none imports trafilatura again."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["tracker.domain.reading", "tracker.domain.extractors"])
+    They fork from the fork server (start_fork_server): each starts without this process's
+    threads, database driver or web layer, and none imports trafilatura again."""
+    from tracker.domain.reading import start_reader
+
+    context = start_fork_server()
     return ReadingPool(processes, mp_context=context, initializer=start_reader, initargs=(cpu_seconds,))
 
 
