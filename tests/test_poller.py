@@ -19,6 +19,7 @@ from tracker.domain.reading import CheckTarget, Fetched, StoredPage
 from tracker.engine import poller
 from tracker.engine.poller import PollerSettings
 from tracker.engine.runtime import Runtime
+from tracker.services import checks
 
 QUIET = Reply(article_page("Slow", story()).encode(), etag=True)
 
@@ -38,13 +39,13 @@ def test_storing_results_does_not_hold_up_the_fetches(
     site.routes.update({f"/{n}": slow_quiet_page for n in range(3)})
     poll(runtime)
     site.arrivals.clear()
-    record_checks = poller.record_checks
+    record_checks = checks.record_checks
 
     def slow_record_checks(*args, **kwargs):
         time.sleep(0.25)
         return record_checks(*args, **kwargs)
 
-    monkeypatch.setattr(poller, "record_checks", slow_record_checks)
+    monkeypatch.setattr(checks, "record_checks", slow_record_checks)
     report = poll(runtime, T0 + timedelta(minutes=6), host_concurrency=1, write_batch=3)
     assert report.outcomes == {"not_modified": 9}
     for host in hosts:
@@ -89,7 +90,7 @@ def test_once_the_database_refuses_a_batch_no_later_batch_of_the_pass_is_stored(
         time.sleep(0.2)  # later batches queue up behind this one
         raise OperationalError("UPDATE articles", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(poller, "record_checks", refusing_record_checks)
+    monkeypatch.setattr(checks, "record_checks", refusing_record_checks)
     with pytest.raises(OperationalError):
         poll(runtime, T0 + timedelta(minutes=6), write_batch=1, write_every=0)
     time.sleep(0.5)  # room for any batch still queued in the writer

@@ -158,6 +158,12 @@ if __name__ == "__main__":
     assert parent in started
 
 
+def test_the_poller_leaves_the_storing_code_to_its_writer():
+    # The writer loads it as a pass starts (poller.load_storing), while the first requests are out.
+    storing = ("tracker.services.checks", "tracker.services.alerts", "tracker.domain.diff", "prometheus_client")
+    assert among(loaded("import tracker.engine.poller"), *storing) == []
+
+
 def command(env: dict[str, str], *args: str) -> list[str]:
     ran = subprocess.run(
         [sys.executable, "-c", COMMAND, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

@@ -25,7 +25,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from config import Settings
-from tracker.adapters.metrics import count_check
 from tracker.adapters.models import Article
 from tracker.domain.pacing import HostPacer
 from tracker.domain.reading import (
@@ -38,7 +37,6 @@ from tracker.domain.reading import (
 )
 from tracker.engine.readers import reading_pool
 from tracker.services.checking import Checking
-from tracker.services.checks import check_seen, record_checks
 from tracker.services.observing import check_targets, fetch_step
 from tracker.services.queue import claim_due, renew_leases
 
@@ -144,6 +142,7 @@ class Poller:
         results: list[tuple[CheckTarget, Observation]] = []
         writes: deque[Future[Counter[str]]] = deque()  # batches handed to the writer, oldest first
         exhausted, last_write = False, time.monotonic()
+        self.writer.submit(load_storing)  # while the first requests are out
         last_renewal = time.monotonic()
         holds: dict[str, datetime] = {}  # sites that asked, in this pass, to be left alone until ...
         while True:
@@ -281,6 +280,8 @@ class Poller:
     def write(self, results: list[tuple[CheckTarget, Observation]]) -> Counter[str]:
         """Store a batch in one transaction (if that fails, its checks one by one); return the outcomes.
         Runs in the writer thread."""
+        from tracker.services.checks import record_checks  # loaded (load_storing)
+
         stored: Counter[str] = Counter()
         if not results or self.store_failed.is_set():  # the pass raises that failure; leases expire
             return stored
@@ -372,10 +373,27 @@ class InFlight:
         return done
 
 
+def load_storing() -> None:
+    """Load what storing results needs: tracker.services.checks, with the diff, labels, alerts and
+    search it brings, the metrics, and the labels' note patterns (together some 0.1 s). The writer
+    runs this as a pass starts, while the first requests wait on the network: the pass need not
+    wait for it before its first request, nor load it at its first stored change, when reading and
+    fetching keep every core busy."""
+    import tracker.adapters.metrics  # noqa: F401
+    from tracker.domain import labels
+    from tracker.services import checks  # noqa: F401
+
+    labels.update_note()
+    labels.correction_note()
+
+
 def counted(
     results: list[tuple[CheckTarget, Observation]], outcomes: list[str], stored: Counter[str]
 ) -> None:
     """Count and log checks once their transaction committed (a batch rolled back is stored again)."""
+    from tracker.adapters.metrics import count_check
+    from tracker.services.checks import check_seen
+
     stored.update(outcomes)
     for (target, observation), outcome in zip(results, outcomes, strict=True):
         count_check(check_seen(target, observation, outcome))

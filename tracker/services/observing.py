@@ -32,7 +32,6 @@ from tracker.domain.reading import (
     read_step,
     unread,
 )
-from tracker.services.history import get_version
 from tracker.services.rules import rules_for_articles
 
 
@@ -92,6 +91,10 @@ def latest_facts(session: Session, articles: list[Article]) -> dict[int, tuple[i
 
 
 def latest_version(session: Session, article: Article, *, with_raw: bool = False) -> Version | None:
+    # history brings the diff and the labels, which only storing needs: a poller's writer loads them
+    # while its first requests are out (tracker.engine.poller)
+    from tracker.services.history import get_version
+
     if article.version_count == 0:
         return None
     return get_version(session, article.id, article.version_count, with_raw=with_raw)
