@@ -30,7 +30,7 @@ from tracker.domain import noise
 from tracker.domain.errors import ExtractError
 from tracker.domain.htmlblocks import INLINE, Block, element_blocks, link_share, visible_text
 from tracker.domain.languages import article_language, detector_hidden
-from tracker.domain.normalize import clean_paragraphs, clean_text
+from tracker.domain.normalize import clean_paragraphs, clean_text, word_count
 from tracker.domain.pagemeta import PageMeta, page_meta
 from tracker.domain.pages import at_most
 from tracker.domain.rules import DEFAULT_RULES, ExtractionRules
@@ -107,6 +107,7 @@ class ExtractedArticle:
     canonical_url: str | None
     lead_image: str | None
     paragraphs: tuple[str, ...]
+    words: int  # in the paragraphs (tracker.domain.normalize.word_count): counted once, where they are read
     method: str  # trafilatura | readability | include | whole_page
     language: str | None = None  # BCP 47: as the page declares it, or detected (tracker.domain.languages)
 
@@ -155,6 +156,7 @@ def extract_article(
         # Never shown as an image here, but API and webhook readers may: only web addresses pass.
         lead_image=at_most(web_address(meta.lead_image, base=url), MAX_URL_LENGTH),
         paragraphs=paragraphs,
+        words=word_count(paragraphs),
         method=method,
         language=language,
     )

@@ -15,7 +15,7 @@ from tracker.domain import budget
 from tracker.domain.charsets import decode_html
 from tracker.domain.errors import CheckError, ExtractError
 from tracker.domain.extract import ExtractedArticle, extract_article, extractor_name, load_extractors
-from tracker.domain.normalize import content_hash, word_count
+from tracker.domain.normalize import content_hash
 from tracker.domain.pagekind import PageFacts, not_the_article
 from tracker.domain.pages import Page, Validators
 from tracker.domain.rules import DEFAULT_RULES, ExtractionRules
@@ -166,7 +166,7 @@ def article_on(page: Page, text: str, target: CheckTarget, extract: Extract) -> 
         article = extract(text, page.final_url, target.rules)
     except ExtractError as error:
         raise not_the_article(facts(page, text, target, None, None)) or error from None
-    problem = not_the_article(facts(page, text, target, article.title, word_count(article.paragraphs)))
+    problem = not_the_article(facts(page, text, target, article.title, article.words))
     if problem is not None:
         raise problem
     return article

@@ -18,7 +18,7 @@ from tracker.domain import intervals, urls
 from tracker.domain.diff import TextDiff
 from tracker.domain.errors import CheckError
 from tracker.domain.extract import ExtractedArticle
-from tracker.domain.normalize import content_hash, word_count
+from tracker.domain.normalize import content_hash
 from tracker.domain.pages import Page
 from tracker.domain.reading import CheckTarget, Observation
 from tracker.domain.timestamps import iso
@@ -318,7 +318,7 @@ def version_from(
         lead_image=extracted.lead_image,
         language=extracted.language,
         paragraphs=list(extracted.paragraphs),
-        word_count=word_count(extracted.paragraphs),
+        word_count=extracted.words,
         final_url=final_url,
         extractor=extractor,
         baseline=False,
