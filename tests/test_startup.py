@@ -158,6 +158,17 @@ if __name__ == "__main__":
     assert parent in started
 
 
+def test_the_fork_server_skips_its_last_collection_as_it_exits():
+    # It holds the command's output open until it is gone: a caller reading that output waits for it.
+    code = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))  # runs last\n"
+        "import tracker.domain.extractors\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert ran.stdout.splitlines()[-1] == "frozen at exit: True"
+
+
 def test_the_poller_leaves_the_storing_code_to_its_writer():
     # The writer loads it as a pass starts (poller.load_storing), while the first requests are out.
     storing = ("tracker.services.checks", "tracker.services.alerts", "tracker.domain.diff", "prometheus_client")
