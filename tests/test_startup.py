@@ -171,7 +171,12 @@ def test_the_fork_server_skips_its_last_collection_as_it_exits():
 
 def test_the_poller_leaves_the_storing_code_to_its_writer():
     # The writer loads it as a pass starts (poller.load_storing), while the first requests are out.
-    storing = ("tracker.services.checks", "tracker.services.alerts", "tracker.domain.diff", "prometheus_client")
+    storing = (
+        "tracker.services.checks",
+        "tracker.services.alerts",
+        "tracker.domain.diff",
+        "prometheus_client",
+    )
     assert among(loaded("import tracker.engine.poller"), *storing) == []
 
 
