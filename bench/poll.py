@@ -3,7 +3,7 @@
     .venv/bin/python bench/poll.py --articles 1000 --db sqlite --compare urlwatch
     .venv/bin/python bench/poll.py --articles 10000 --db sqlite
     .venv/bin/python bench/poll.py --articles 1000 --db postgresql --workers 2
-    .venv/bin/python bench/poll.py --articles 1000 --as-user --compare urlwatch [--hosts 16]
+    .venv/bin/python bench/poll.py --articles 1000 --as-user --compare urlwatch [--hosts 16] [--venv .venv-run]
 
 The articles are spread over --hosts loopback addresses (127.0.0.2 ...; 100 by default) so per-site
 limits apply as in real life; each answer waits --latency seconds. Passes: the first (every article new), the steady
@@ -285,7 +285,7 @@ def as_user(args: argparse.Namespace, server: ArticleServer, url: str, folder: P
         database_url=url, allow_private_networks="1", host_delay="0", secret_key="bench", archives=""
     )
     env = {**os.environ, **{config.env_name(name): value for name, value in settings.items()}}
-    tracker = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "app", "tracker", "check", "--all"]
+    tracker = [str(Path(args.venv).resolve() / "bin" / "flask"), "--app", "app", "tracker", "check", "--all"]
     urlwatch = urlwatch_command(server, args.articles, folder) if args.compare else None
     timed_run(tracker, env)  # the first pass: every article new
     if urlwatch:
@@ -299,7 +299,7 @@ def as_user(args: argparse.Namespace, server: ArticleServer, url: str, folder: P
         rounds.append((ours, theirs, summary, reported.count("CHANGED: "), cpu))
     print(
         f"\n{args.articles} articles on {args.hosts} hosts, {args.db}, {args.latency * 1000:.0f} ms latency, "
-        f"{args.changed:.0%} changed a round, {os.cpu_count()} cores; each pass a fresh process\n"
+        f"{args.changed:.0%} changed a round, {os.cpu_count()} cores; each pass a fresh process of {args.venv}\n"
     )
     cores = os.cpu_count() or 1
     print(
@@ -343,6 +343,11 @@ def main() -> None:
         "--as-user", action="store_true", help="time `tracker check --all` as fresh processes instead"
     )
     parser.add_argument("--rounds", type=int, default=5, help="paired rounds of --as-user")
+    parser.add_argument(
+        "--venv",
+        default=str(ROOT / ".venv"),
+        help="the virtual environment whose `flask` --as-user runs (see bench/startup.py --venv)",
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-poll-"))

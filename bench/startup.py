@@ -1,6 +1,6 @@
 """Benchmark: what a process pays before it does any work.
 
-    .venv/bin/python bench/startup.py
+    .venv/bin/python bench/startup.py [--venv .venv-run]
 
 Prints a Markdown table: the wall time of the README's `flask --app app tracker check --all` with
 nothing to check (a migrated, empty SQLite database; median of 7 fresh processes); how many modules
@@ -8,6 +8,11 @@ nothing to check (a migrated, empty SQLite database; median of 7 fresh processes
 `python -X importtime`, median of 5); and how soon the poller's reading processes are ready to
 read, from a cold start. Targets (issue 19): the command under 0.5 s, a reading process
 ready in under 0.3 s.
+
+--venv runs the command and the imports with another virtual environment's Python: the one
+`make VENV=.venv-run .venv-run/.runtime` installs is what `make run` gives a user, without the
+test tools of `make test` (their `rich` is imported by Flask-Limiter's command plugin, which the
+`flask` command loads first: some 0.03 s).
 
 Only the standard library is imported at the top: the reading processes' server imports this
 script as its main module, as it imports the `flask` script for the command.
@@ -24,7 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+BIN = ROOT / ".venv" / "bin"  # --venv changes it
 # The module reading processes run (tracker.domain.reading once it is split out of the service).
 READING = (
     "tracker.domain.reading"
@@ -35,7 +40,7 @@ READING = (
 
 def check_seconds(env: dict[str, str], runs: int = 7) -> float:
     """Return the median wall time of `tracker check --all` with nothing to check, start-up included."""
-    command = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "app", "tracker", "check", "--all"]
+    command = [str(BIN / "flask"), "--app", "app", "tracker", "check", "--all"]
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)  # migrates the database
     times = []
     for _ in range(runs):
@@ -48,7 +53,7 @@ def check_seconds(env: dict[str, str], runs: int = 7) -> float:
 def import_times(code: str, env: dict[str, str]) -> dict[str, int]:
     """Return the self time in microseconds of every module a fresh interpreter imports to run code."""
     done = subprocess.run(
-        [PYTHON, "-X", "importtime", "-c", code],
+        [str(BIN / "python"), "-X", "importtime", "-c", code],
         cwd=ROOT,
         env=env,
         check=True,
@@ -93,7 +98,7 @@ def reader_ready(runs: int = 7) -> float:
     times = []
     for _ in range(runs):
         done = subprocess.run(
-            [PYTHON, __file__, "--reader"], cwd=ROOT, check=True, capture_output=True, text=True
+            [str(BIN / "python"), __file__, "--reader"], cwd=ROOT, check=True, capture_output=True, text=True
         )
         times.append(float(done.stdout.split()[-1]))
     return statistics.median(times)
@@ -101,7 +106,7 @@ def reader_ready(runs: int = 7) -> float:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    print(f"\nstart-up on {os.cpu_count()} cores (load {os.getloadavg()[0]:.1f})\n")
+    print(f"\nstart-up on {os.cpu_count()} cores (load {os.getloadavg()[0]:.1f}), {BIN.parent}\n")
     print("| what | modules | seconds |\n| --- | --- | --- |")
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
         # An empty database of its own (`import app` migrates it), and no secret key file written.
@@ -120,4 +125,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    reader_ready_once() if sys.argv[1:] == ["--reader"] else main()
+    if sys.argv[1:] == ["--reader"]:
+        reader_ready_once()
+    else:
+        if sys.argv[1:2] == ["--venv"]:
+            BIN = Path(sys.argv[2]).resolve() / "bin"
+        main()
