@@ -31,9 +31,9 @@ def reading_pool(processes: int, cpu_seconds: float) -> ReadingPool:
 
     They fork from the fork server (start_fork_server): each starts without this process's
     threads, database driver or web layer, and none imports trafilatura again."""
-    context = start_fork_server()  # first: the server imports while this process does the next line
     from tracker.domain.reading import start_reader
 
+    context = start_fork_server()
     return ReadingPool(processes, mp_context=context, initializer=start_reader, initargs=(cpu_seconds,))
 
 
