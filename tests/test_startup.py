@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from tests.factories import command_env
+from tests.factories import article_page, command_env, story
+from tests.pageserver import PageServer
 from tracker.adapters import db
 from tracker.factory import create_app
 
@@ -129,33 +130,42 @@ if __name__ == "__main__":
     assert among(child, "readability") == []
 
 
-def test_reading_processes_fork_from_the_server_started_ahead_of_them(tmp_path: Path):
-    """`tracker check` starts the readers' fork server before it imports the poller, so that both
-    imports run at once: the pool made afterwards forks its readers from that server (a pool that
-    started its own would fork them from a process its starting thread spawned)."""
-    script = tmp_path / "main.py"
-    script.write_text(f"""
-import json, os, sys
-sys.path.insert(0, {str(ROOT)!r})
-from tracker.engine.readers import reading_pool, start_fork_server
+# `flask --app app ARGS`, noting at each start of the readers' fork server whether the poller was loaded.
+RECORDING_FORK_SERVER_STARTS = """
+import json, sys
+import multiprocessing.forkserver as forkserver
+from flask.cli import main
+starts, ensure_running = [], forkserver.ensure_running
 
-if __name__ == "__main__":
-    start_fork_server()
-    # The processes this (main) thread started: the fork server, and multiprocessing's resource tracker.
-    started = open(f"/proc/{{os.getpid()}}/task/{{os.getpid()}}/children").read().split()
-    pool = reading_pool(1, 30.0)
-    try:
-        parent = pool.submit(os.getppid).result()
-    finally:
-        pool.shutdown()
-    print(json.dumps([list(map(int, started)), parent]))
-""")
+def recording():
+    starts.append("tracker.engine.poller" in sys.modules)
+    ensure_running()
+
+forkserver.ensure_running = recording
+sys.argv = ["flask", "--app", "app", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print(json.dumps(starts))
+"""
+
+
+def test_check_starts_the_fork_server_before_it_loads_the_poller(tmp_path: Path, site: PageServer):
+    # So that the server's imports (the domain, trafilatura) and the poller's run at once.
+    env = command_env(tmp_path / "t.sqlite", read_processes="1")
+    command(env, "tracker", "create-token", "alice")
+    command(env, "tracker", "add", site.serve("/a", article_page("Budget approved", story())))
     ran = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", RECORDING_FORK_SERVER_STARTS, "tracker", "check", "--all"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert ran.returncode == 0, ran.stderr
-    started, parent = json.loads(ran.stdout.splitlines()[-1])
-    assert parent in started
+    assert "1 first" in ran.stdout
+    assert json.loads(ran.stdout.splitlines()[-1])[:1] == [False]
 
 
 def test_the_fork_server_skips_its_last_collection_as_it_exits():
