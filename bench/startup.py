@@ -12,14 +12,15 @@ ready in under 0.3 s.
 --venv runs the command and the imports with another virtual environment's Python: the one
 `make VENV=.venv-run .venv-run/.runtime` installs is what `make run` gives a user, without the
 test tools of `make test` (their `rich` is imported by Flask-Limiter's command plugin, which the
-`flask` command loads first: some 0.03 s).
+`flask` command loads first: some 0.04 s).
 
-Only the standard library is imported at the top: the reading processes' server imports this
-script as its main module, as it imports the `flask` script for the command.
+Only the standard library is imported at the top: each reading process would import this script
+as its main module (as it would the `flask` script of the command) if the pool did not hide it.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -84,6 +85,7 @@ def reader_ready_once() -> None:
     print the seconds from creating the poller's reading pool to its first trivial task done, that
     is to a reading process started with the extractors loaded."""
     sys.path.insert(0, str(ROOT))
+    import tracker.domain.reading  # noqa: F401  # as the poller has, before it makes its pool
     from tracker.engine.readers import reading_pool
 
     started = time.perf_counter()
@@ -128,6 +130,9 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--reader"]:
         reader_ready_once()
     else:
-        if sys.argv[1:2] == ["--venv"]:
-            BIN = Path(sys.argv[2]).resolve() / "bin"
+        parser = argparse.ArgumentParser(
+            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        parser.add_argument("--venv", default=str(ROOT / ".venv"), help="the environment whose Python runs")
+        BIN = Path(parser.parse_args().venv).resolve() / "bin"
         main()
