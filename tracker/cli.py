@@ -1,11 +1,11 @@
 """Commands: `flask --app app tracker ...` to track and check, `flask --app app db ...` to migrate.
 
 Each command loads what it runs: the scheduler (APScheduler) and the web server (waitress) are
-imported inside the commands that tick or serve, the poller (with the reading and storing code) by
-the commands that check, the backfiller, importer and copier by theirs, Alembic only by migrations
-(tracker.adapters.db), and the app installs its web layer on its first request (tracker.factory):
-every `flask --app app` command loads this module, and `tracker check` with nothing due loads
-neither the poller nor the extractors.
+imported inside the commands that tick or serve, the poller (with the reading code; its writer
+loads the storing code) by the commands that check, the backfiller, importer and copier by
+theirs, Alembic only by migrations (tracker.adapters.db), and the app installs its web layer on
+its first request (tracker.factory): every `flask --app app` command loads this module, and
+`tracker check` with nothing due loads neither the poller nor the extractors.
 """
 
 from __future__ import annotations

@@ -375,10 +375,11 @@ class InFlight:
 
 def load_storing() -> None:
     """Load what storing results needs: tracker.services.checks, with the diff, labels, alerts and
-    search it brings, the metrics, and the labels' note patterns (together some 0.1 s). The writer
-    runs this as a pass starts, while the first requests wait on the network: the pass need not
-    wait for it before its first request, nor load it at its first stored change, when reading and
-    fetching keep every core busy."""
+    search it brings, the metrics, and the labels' note patterns (together some 0.1 s of CPU). The
+    writer runs this as a pass starts, while the first requests wait on the network: the pass need
+    not wait for it before its first request, nor load it at its first stored change, when reading
+    and fetching keep every core busy. A pass that stores no change compiles the patterns all the
+    same (some 0.04 s, once a process)."""
     import tracker.adapters.metrics  # noqa: F401
     from tracker.domain import labels
     from tracker.services import checks  # noqa: F401

@@ -91,8 +91,8 @@ def latest_facts(session: Session, articles: list[Article]) -> dict[int, tuple[i
 
 
 def latest_version(session: Session, article: Article, *, with_raw: bool = False) -> Version | None:
-    # history brings the diff and the labels, which only storing needs: a poller's writer loads them
-    # while its first requests are out (tracker.engine.poller)
+    # Imported here, for the few articles to read again: history brings the diff and the labels,
+    # which a poller's writer loads while its first requests are out (tracker.engine.poller).
     from tracker.services.history import get_version
 
     if article.version_count == 0:
