@@ -116,7 +116,10 @@ def symbol_of(token: str, symbols: dict[str, str]) -> str:
     return symbols[token]
 
 
-@lru_cache(maxsize=8192)  # a diff cuts each paragraph to pair it, to mark it and to count it
+# A diff cuts each paragraph to pair it, to mark it and to count it: the two versions of one diff
+# fit (1,024 paragraphs). No more: a cached English paragraph holds some 6 KB of tokens, and every
+# process that counts words keeps its cache full (8,192 held 50 MB in each reading process).
+@lru_cache(maxsize=1024)
 def tokens(text: str) -> tuple[str, ...]:
     """Return text cut into diff tokens (words, characters of spaceless scripts, single punctuation
     marks, each with the one space before it, and other runs of whitespace); joined, they give text
