@@ -14,6 +14,7 @@ test: $(VENV)/.testing chromium axe lint
 
 lint: $(VENV)/.testing
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
 

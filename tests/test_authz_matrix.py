@@ -116,7 +116,11 @@ MATRIX = (
     page("/account/tokens", "user", {"name": "mine"}),
     page("/account/tokens/{token}/revoke", "owner"),
     page("/account/feeds/rotate", "user"),
-    page("/account/password", "user", {"current": "a guess", "password": "stolen pass", "confirm": "stolen pass"}),
+    page(
+        "/account/password",
+        "user",
+        {"current": "a guess", "password": "stolen pass", "confirm": "stolen pass"},
+    ),
     page("/account/sign-out-everywhere", "user"),
     page("/account/backfill-default", "user"),
     page("/admin/invites", "admin"),

@@ -174,7 +174,9 @@ def test_a_canonical_that_is_no_http_url_of_the_pages_own_site_is_ignored(
 
     stored = client.get(f"/api/v1/articles/{article['id']}", headers=auth(token)).get_json()
     assert stored["canonical_url"] is None
-    elsewhere = client.post("/api/v1/articles", json={"url": "http://evil.example/story"}, headers=auth(token))
+    elsewhere = client.post(
+        "/api/v1/articles", json={"url": "http://evil.example/story"}, headers=auth(token)
+    )
     assert (elsewhere.status_code, elsewhere.get_json()["id"] != article["id"]) == (201, True)
 
 
@@ -184,7 +186,9 @@ def test_a_canonical_on_the_pages_own_site_is_kept_resolved_and_normalised(
 ):
     token = make_token(runtime)
     origin = site.url("").rstrip("/")
-    page = article_page("T", story(4), extra_head=f'<link rel="canonical" href="{href.format(origin=origin)}">')
+    page = article_page(
+        "T", story(4), extra_head=f'<link rel="canonical" href="{href.format(origin=origin)}">'
+    )
     article = add_article(client, token, site.serve("/story-print", page))
     check_now(client, token, article["id"])
 

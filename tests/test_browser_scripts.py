@@ -77,7 +77,7 @@ def test_a_chinese_diff_marks_only_the_changed_characters(page, live, runtime, s
 
 
 @pytest.mark.parametrize("view", ["side", "inline"])
-def test_an_arabic_diff_reads_right_to_left_with_numbers_in_place(page, live, runtime, site, view, screenshot_dirs):  # noqa: F811
+def test_an_arabic_diff_reads_right_to_left_with_numbers_in_place(page, live, runtime, site, view, screenshot_dirs):  # noqa: F811  # fmt: skip
     make_admin(page, live)
     article_id = seed_versions(
         runtime,
