@@ -47,10 +47,9 @@ def init_app(app: Flask) -> None:
 
 def skip_last_collection() -> None:
     """Spare the interpreter, as it exits, its last walk over every object the process loaded: some
-    0.2 s of every command. By then what a command wrote is
-    committed; the exit handlers registered before this one (logging's, which flushes the logs)
-    still run after it; the operating system takes the memory back at once. Only objects in
-    reference cycles go unfinalised."""
+    0.2 s of every command. By then what a command wrote is committed; the exit handlers registered
+    before this one (logging's, which flushes the logs) still run after it; the operating system
+    takes the memory back at once. Only objects in reference cycles go unfinalised."""
     gc.freeze()
 
 
